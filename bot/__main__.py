@@ -1,0 +1,68 @@
+"""`python -m bot` runs the bot; `python -m bot check-config` only validates the settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.configerror import ConfigError
+
+NO_TOKEN = """\
+No Telegram bot token is set, so the bot cannot start.
+
+  1. In Telegram, open @BotFather, send /newbot and follow the steps.
+     It answers with a token that looks like 123456789:AAH...
+  2. Give it to the bot, either in the environment:
+         export BOT_TOKEN=123456789:AAH...
+     or as a line BOT_TOKEN=123456789:AAH... in a file named .env in this folder.
+  3. Also set STAFF_CHAT_ID to the id of the committee's private group.
+  4. Run again: python -m bot
+
+To try it without Telegram, start the local simulator (python -m tgsim --port 8081) and set
+BOT_TOKEN=123456:TEST and BOT_API_BASE_URL=http://127.0.0.1:8081/bot (see README.md).
+"""
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] not in ("run", "check-config"):
+        print("usage: python -m bot [run | check-config]", file=sys.stderr)
+        return 2
+    from bot.config import load_config
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print("The configuration has problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    if config.settings.bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    if args and args[0] == "check-config":
+        r = config.recruitment
+        print(f"OK: {r.name} ({r.code}), {len(r.sessions)} sessions, mode "
+              f"{config.settings.bot_mode.value}, database {config.settings.database_path}")
+        return 0
+    setup_logging(config.settings.log_level)
+    # Imported here so that the checks above answer in well under a second.
+    from bot.runner import run_until_stopped
+
+    asyncio.run(run_until_stopped(config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Callback data: one small typed record per kind of button, encoded as `prefix:field:field`.
+
+`decode` returns None for anything malformed or forged (unknown prefix, wrong field count,
+non-numeric ids, values outside a Literal), so handlers never split strings themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+MAX_BYTES = 64
+_KINDS: dict[str, type[Any]] = {}
+
+
+def kind(prefix: str) -> Any:
+    """Class decorator: a frozen dataclass registered under `prefix`."""
+
+    def wrap(cls: type[Any]) -> type[Any]:
+        if prefix in _KINDS:
+            raise ValueError(f"callback prefix {prefix!r} is used twice")
+        cls = dataclass(frozen=True)(cls)
+        cls.PREFIX = prefix
+        _KINDS[prefix] = cls
+        return cls
+
+    return wrap
+
+
+def encode(record: Any) -> str:
+    parts = [record.PREFIX, *(str(getattr(record, f.name)) for f in dataclasses.fields(record))]
+    if any(":" in part for part in parts[1:]):
+        raise ValueError("callback fields must not contain ':'")
+    data = ":".join(parts)
+    if not 1 <= len(data.encode()) <= MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def _convert(raw: str, hint: Any) -> Any:
+    if hint is int:
+        if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 19:
+            raise ValueError(raw)
+        return int(raw)
+    if typing.get_origin(hint) is Literal:
+        if raw not in typing.get_args(hint):
+            raise ValueError(raw)
+        return raw
+    if hint is str:
+        if not raw:
+            raise ValueError(raw)
+        return raw
+    raise TypeError(f"unsupported callback field type {hint!r}")
+
+
+def decode(data: str | None) -> Any | None:
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    prefix, *raw_fields = data.split(":")
+    cls = _KINDS.get(prefix)
+    if cls is None:
+        return None
+    fields = dataclasses.fields(cls)
+    if len(raw_fields) != len(fields):
+        return None
+    hints = typing.get_type_hints(cls)
+    try:
+        pairs = zip(fields, raw_fields, strict=True)
+        values = {f.name: _convert(raw, hints[f.name]) for f, raw in pairs}
+    except ValueError:
+        return None
+    return cls(**values)
+
+
+MenuItem = Literal["requirements", "schedule", "help", "language"]
+
+
+@kind("m")
+class Menu:
+    PREFIX: ClassVar[str]
+    item: MenuItem
+
+
+@kind("lang")
+class SetLanguage:
+    PREFIX: ClassVar[str]
+    code: Literal["id", "en"]

@@ -1,0 +1,21 @@
+"""The typed handler context: services as properties instead of raw bot_data lookups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.services import Services
+
+SERVICES_KEY = "services"
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data[SERVICES_KEY]
+
+
+def attach_services(application: Application[Any, Any, Any, Any, Any, Any], s: Services) -> None:
+    application.bot_data[SERVICES_KEY] = s

@@ -1,0 +1,209 @@
+"""The recruitment file: stage windows, region, quota, test settings, sessions.
+
+Times in the file are local wall-clock times in the recruitment's time zone (WITA by default);
+the model turns them into timezone-aware datetimes so the rest of the code compares instants.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.configerror import ConfigError, describe_validation_error
+
+DEFAULT_BLUEPRINT = {
+    "statistik_dasar": 6,
+    "survei_lapangan": 6,
+    "logika": 6,
+    "numerik": 6,
+    "pengetahuan_bps": 6,
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Window(_Model):
+    start: datetime
+    end: datetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+    def contains(self, when: datetime) -> bool:
+        return self.start <= when < self.end
+
+
+def _day_window(value: Any) -> Any:
+    """Allow `2023-11-01` .. `2023-11-30` style whole-day windows (end day inclusive)."""
+    if isinstance(value, dict):
+        value = dict(value)
+        if isinstance(value.get("start"), date) and not isinstance(value["start"], datetime):
+            value["start"] = datetime.combine(value["start"], time.min)
+        if isinstance(value.get("end"), date) and not isinstance(value["end"], datetime):
+            value["end"] = datetime.combine(value["end"], time.max).replace(microsecond=0)
+    return value
+
+
+class Stages(_Model):
+    registration: Window
+    administrative: Window
+    test: Window
+    final_selection: Window
+    announcement: datetime
+
+    @field_validator("registration", "administrative", "test", "final_selection", mode="before")
+    @classmethod
+    def _whole_days(cls, value: Any) -> Any:
+        return _day_window(value)
+
+
+class Region(_Model):
+    province_code: Annotated[str, Field(pattern=r"^\d{2}$")]
+    regency_code: Annotated[str, Field(pattern=r"^\d{4}$")]
+    regency_name: str
+    districts: Annotated[list[str], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Region:
+        if not self.regency_code.startswith(self.province_code):
+            raise ValueError("regency_code must start with province_code")
+        if len({d.casefold() for d in self.districts}) != len(self.districts):
+            raise ValueError("districts must not repeat")
+        return self
+
+
+class Quota(_Model):
+    registrations: Annotated[int | None, Field(gt=0)] = None
+    accepted: Annotated[int, Field(gt=0)]
+    per_district: dict[str, Annotated[int, Field(ge=0)]] | None = None
+
+
+class TestSettings(_Model):
+    questions: Annotated[int, Field(gt=0, le=100)] = 30
+    minutes: Annotated[int, Field(gt=0, le=300)] = 60
+    blueprint: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: dict(DEFAULT_BLUEPRINT)
+    )
+    show_score_after_submit: bool = False
+    practice_questions: Annotated[int, Field(gt=0, le=20)] = 5
+    practice_minutes: Annotated[int, Field(gt=0, le=60)] = 5
+
+    @model_validator(mode="after")
+    def _blueprint_total(self) -> TestSettings:
+        total = sum(self.blueprint.values())
+        if total != self.questions:
+            raise ValueError(
+                f"blueprint asks for {total} questions but questions is {self.questions}"
+            )
+        return self
+
+
+class Documents(_Model):
+    max_file_mb: Annotated[float, Field(gt=0, le=20)] = 5
+
+
+class Session(_Model):
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
+    start: datetime
+    end: datetime
+    capacity: Annotated[int, Field(gt=0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Session:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Recruitment(_Model):
+    code: Annotated[str, Field(pattern=r"^[a-z0-9-]{3,40}$")]
+    name: str
+    timezone: str = "Asia/Makassar"
+    region: Region
+    stages: Stages
+    quota: Quota
+    test: TestSettings = Field(default_factory=TestSettings)
+    documents: Documents = Field(default_factory=Documents)
+    sessions: list[Session] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (example: Asia/Makassar)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _localise_and_check(self) -> Recruitment:
+        zone = ZoneInfo(self.timezone)
+        for item in (*self._windows(), *self.sessions):
+            for name in ("start", "end"):
+                value = getattr(item, name)
+                if value.tzinfo is None:
+                    object.__setattr__(item, name, value.replace(tzinfo=zone))
+        if self.stages.announcement.tzinfo is None:
+            object.__setattr__(
+                self.stages, "announcement", self.stages.announcement.replace(tzinfo=zone)
+            )
+        problems = []
+        seen: set[str] = set()
+        for i, session in enumerate(self.sessions):
+            if session.code in seen:
+                problems.append(f"sessions[{i}].code: {session.code!r} is used twice")
+            seen.add(session.code)
+            test = self.stages.test
+            if session.start < test.start or session.end > test.end:
+                problems.append(
+                    f"sessions[{i}] ({session.code}): must lie inside stages.test "
+                    f"({test.start:%Y-%m-%d %H:%M} - {test.end:%Y-%m-%d %H:%M})"
+                )
+        if self.quota.per_district:
+            unknown = set(self.quota.per_district) - set(self.region.districts)
+            if unknown:
+                problems.append(f"quota.per_district: unknown districts {sorted(unknown)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _windows(self) -> tuple[Window, ...]:
+        s = self.stages
+        return (s.registration, s.administrative, s.test, s.final_selection)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_recruitment(path: Path) -> Recruitment:
+    """Read and validate a recruitment file. Raises ConfigError with every problem."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"recruitment file not found: {path}"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{path}: not valid YAML: {exc}"]) from None
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{path}: expected a mapping at the top level"])
+    try:
+        return Recruitment.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, prefix=str(path))) from None

@@ -1,0 +1,93 @@
+"""Start and stop the whole bot: database, services, Application, polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest
+
+from bot.app import build_application, publish_commands
+from bot.clock import Clock, SystemClock
+from bot.config import Config, Mode
+from bot.services import Services
+from bot.webhook import WebhookServer
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningBot:
+    app: Application[Any, Any, Any, Any, Any, Any]
+    services: Services
+    webhook: WebhookServer | None = None
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish the ones in hand, then close the database."""
+        if self.webhook is not None:
+            await self.webhook.stop()
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        await self.services.db.close()
+
+
+async def start_bot(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    poll_timeout: int = 10,
+) -> RunningBot:
+    settings = config.settings
+    db = await Database.open(settings.database_path)
+    services = Services.build(config, db, clock or SystemClock())
+    app = build_application(services, request=request, updates_request=updates_request)
+    running = RunningBot(app, services)
+    try:
+        await app.initialize()
+        await publish_commands(app)
+        await app.start()
+        if settings.bot_mode is Mode.WEBHOOK:
+            assert settings.webhook_url and settings.webhook_secret
+            secret = settings.webhook_secret.get_secret_value()
+            running.webhook = WebhookServer(
+                app, settings.webhook_url, secret, settings.webhook_listen, settings.webhook_port
+            )
+            await running.webhook.start()
+            await app.bot.set_webhook(
+                settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+            )
+        else:
+            await app.bot.delete_webhook()
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            )
+    except BaseException:
+        await running.stop()
+        raise
+    log.info("bot @%s is running (%s)", app.bot.username, settings.bot_mode.value)
+    return running
+
+
+async def run_until_stopped(config: Config) -> None:
+    running = await start_bot(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        await running.stop()

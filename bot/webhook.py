@@ -1,0 +1,69 @@
+"""Webhook mode: a small aiohttp server that takes Telegram's POSTs and a health check.
+
+Telegram signs each POST with the secret given to setWebhook, in the header
+`X-Telegram-Bot-Api-Secret-Token`; anything without the right secret is refused with 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+from urllib.parse import urlparse
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookServer:
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        url: str,
+        secret: str,
+        listen: str,
+        port: int,
+    ) -> None:
+        self._app = app
+        self._secret = secret.encode()
+        self.path = urlparse(url).path or "/"
+        self._listen, self._port = listen, port
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    async def start(self) -> None:
+        web_app = web.Application()
+        web_app.router.add_post(self.path, self._receive)
+        web_app.router.add_get("/healthz", self._health)
+        self._runner = web.AppRunner(web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._listen, self._port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else self._port
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("webhook call refused: wrong or missing secret token")
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self._app.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="bad update")
+        await self._app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.json_response({"ok": self._app.running})

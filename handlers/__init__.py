@@ -1,0 +1,15 @@
+"""Telegram adapters. `register_all` is the one place that wires every handler, in order."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import common, errors
+
+
+def register_all(app: Application) -> None:  # type: ignore[type-arg]
+    # Applicant basics: /start, /menu, /help, /bahasa and the main menu buttons.
+    common.register(app)
+    # Anything no feature claimed: a short helpful answer, stale buttons answered.
+    common.register_fallbacks(app)
+    app.add_error_handler(errors.on_error)  # type: ignore[arg-type]
