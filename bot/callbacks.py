@@ -11,6 +11,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+from bot.domain import registration as _reg
+
 MAX_BYTES = 64
 _KINDS: dict[str, type[Any]] = {}
 
@@ -74,7 +76,7 @@ def decode(data: str | None) -> Any | None:
     return cls(**values)
 
 
-MenuItem = Literal["requirements", "schedule", "help", "language"]
+MenuItem = Literal["requirements", "schedule", "help", "language", "register", "status"]
 
 
 @kind("m")
@@ -87,3 +89,50 @@ class Menu:
 class SetLanguage:
     PREFIX: ClassVar[str]
     code: Literal["id", "en"]
+
+
+# Registration. Literal choices come from the domain, so a forged value never decodes.
+
+
+@kind("rc")
+class Consent:
+    PREFIX: ClassVar[str]
+    answer: Literal["yes", "no"]
+
+
+@kind("rd")
+class Declare:
+    PREFIX: ClassVar[str]
+    name: Literal[_reg.DECLARATIONS]  # type: ignore[valid-type]
+    answer: Literal["yes", "no", "redo"]
+
+
+@kind("rf")
+class Choose:
+    PREFIX: ClassVar[str]
+    field: Literal["sex", "district", "education", "experience", "motorbike"]
+    value: str
+
+
+@kind("rv")
+class Device:
+    PREFIX: ClassVar[str]
+    value: Literal["smartphone", "computer", "tablet", "none", "done"]
+
+
+@kind("re")
+class Edit:
+    PREFIX: ClassVar[str]
+    item: Literal[_reg.ITEMS]  # type: ignore[valid-type]
+
+
+@kind("rs")
+class Submit:
+    PREFIX: ClassVar[str]
+    stage: Literal["ask", "confirm", "cancel"]
+
+
+@kind("rx")
+class Erase:
+    PREFIX: ClassVar[str]
+    stage: Literal["ask", "confirm", "cancel"]

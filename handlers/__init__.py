@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import common, errors
+from handlers import common, errors, registration
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
     # Applicant basics: /start, /menu, /help, /bahasa and the main menu buttons.
     common.register(app)
+    # Registration: /daftar, /status, /batal, /hapus, the form's buttons, answers and uploads.
+    registration.register(app)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]

@@ -8,15 +8,19 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot import callbacks, texts
 from bot.context import BotContext
 from handlers import keyboards, views
+from storage.applicants import Applicant
 
 PRIVATE = filters.ChatType.PRIVATE
 
 
-async def _language(update: Update, context: BotContext) -> str:
+async def applicant_of(update: Update, context: BotContext) -> Applicant:
     user = update.effective_user
     assert user is not None
-    applicant = await context.services.applicants.seen(user.id, user.username, user.language_code)
-    return applicant.language
+    return await context.services.applicants.seen(user.id, user.username, user.language_code)
+
+
+async def _language(update: Update, context: BotContext) -> str:
+    return (await applicant_of(update, context)).language
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -45,13 +49,14 @@ async def language_command(update: Update, context: BotContext) -> None:
 async def menu_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
-    await query.answer()
     choice = callbacks.decode(query.data)
     lang = await _language(update, context)
-    recruitment = context.services.config.recruitment
     if not isinstance(choice, callbacks.Menu):
-        await query.message.reply_text(texts.get(lang, "stale_button"))
-    elif choice.item == "requirements":
+        await query.answer(texts.get(lang, "stale_button"))
+        return
+    await query.answer()
+    recruitment = context.services.config.recruitment
+    if choice.item == "requirements":
         await query.message.reply_text(views.requirements(lang, recruitment))
     elif choice.item == "schedule":
         await query.message.reply_text(views.schedule(lang, recruitment))
@@ -94,7 +99,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(["start", "menu"], start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["bahasa", "language"], language_command, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(menu_button, pattern=r"^m:"))
+    app.add_handler(
+        CallbackQueryHandler(menu_button, pattern=r"^m:(requirements|schedule|help|language)$")
+    )
     app.add_handler(CallbackQueryHandler(set_language, pattern=r"^lang:"))
 
 

@@ -15,12 +15,16 @@ def main_menu(lang: str) -> InlineKeyboardMarkup:
     t = lambda key: texts.get(lang, key)  # noqa: E731
     return InlineKeyboardMarkup(
         [
+            [button(t("menu.register"), callbacks.Menu("register"))],
             [
+                button(t("menu.status"), callbacks.Menu("status")),
                 button(t("menu.requirements"), callbacks.Menu("requirements")),
-                button(t("menu.schedule"), callbacks.Menu("schedule")),
             ],
             [
+                button(t("menu.schedule"), callbacks.Menu("schedule")),
                 button(t("menu.help"), callbacks.Menu("help")),
+            ],
+            [
                 button(t("menu.language"), callbacks.Menu("language")),
             ],
         ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import Config
 from bot.services.applicants import ApplicantService
+from bot.services.registration import RegistrationService
 from storage.db import Database
 
 
@@ -16,6 +17,7 @@ class Services:
     db: Database
     clock: Clock
     applicants: ApplicantService
+    registration: RegistrationService
 
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock) -> Services:
@@ -24,4 +26,5 @@ class Services:
             db=db,
             clock=clock,
             applicants=ApplicantService(db, clock),
+            registration=RegistrationService(db, clock, config.recruitment),
         )

@@ -1,0 +1,1 @@
+"""Domain rules: pure functions and models, no Telegram, no SQL."""

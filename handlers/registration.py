@@ -1,0 +1,279 @@
+"""Registration in a private chat: /daftar, the form's buttons, typed answers and uploads.
+
+Where the applicant is comes from the database on every update (RegistrationService.position),
+so this module keeps no conversation state of its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Message, ReplyKeyboardRemove, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks, texts
+from bot.context import BotContext
+from bot.domain.fields import FieldError
+from bot.services.registration import Position, StaleAction, Upload
+from handlers import keyboards
+from handlers import registration_views as rv
+from handlers.common import PRIVATE, applicant_of
+from handlers.common import fallback as common_fallback
+
+
+async def show(message: Message, lang: str, pos: Position, context: BotContext,
+               prefix: str | None = None) -> None:
+    """Send the screen for where the applicant is now (the status once submitted)."""
+    if not pos.open:
+        await message.reply_text(status_text(lang, pos, context))
+        return
+    screen = rv.step_screen(lang, pos, context.services.config.recruitment)
+    text = f"{prefix}\n\n{screen.text}" if prefix else screen.text
+    await message.reply_text(text, reply_markup=screen.markup)
+
+
+def status_text(lang: str, pos: Position, context: BotContext) -> str:
+    if pos.application is None:
+        return texts.get(lang, "status.none")
+    status = pos.application.status
+    if status == "registering":
+        total = len(rv.reg.missing(rv.reg.Draft(True, {}, {}, frozenset())))
+        done = total - len(rv.reg.missing(pos.draft))
+        return texts.get(lang, "status.registering", done=done, total=total)
+    if status == "submitted" and pos.application.submitted_at:
+        zone = context.services.config.recruitment.zone
+        when = texts.format_datetime(lang, pos.application.submitted_at.astimezone(zone))
+        return texts.get(lang, "status.submitted", when=when)
+    known = texts.flatten(texts.catalogue(lang))
+    if f"status.{status}" in known:
+        return texts.get(lang, f"status.{status}")
+    return texts.get(lang, "status.other", status=status)
+
+
+def window_text(lang: str, state: str, context: BotContext) -> str:
+    r = context.services.config.recruitment
+    if state == "not_yet":
+        start = r.stages.registration.start.astimezone(r.zone)
+        return texts.get(lang, "reg.not_yet", when=texts.format_datetime(lang, start),
+                         zone="WITA" if r.timezone == "Asia/Makassar" else r.timezone)
+    return texts.get(lang, f"reg.{state}")
+
+
+async def begin(update: Update, context: BotContext) -> None:
+    """/daftar and the menu's register button: start or resume at the first missing item."""
+    applicant = await applicant_of(update, context)
+    message = update.effective_message
+    assert message is not None
+    if update.callback_query:
+        await update.callback_query.answer()
+    result = await context.services.registration.begin(applicant.id)
+    if isinstance(result, str):
+        await message.reply_text(window_text(applicant.language, result, context))
+        return
+    await show(message, applicant.language, result, context)
+
+
+async def status(update: Update, context: BotContext) -> None:
+    applicant = await applicant_of(update, context)
+    assert update.effective_message is not None
+    if update.callback_query:
+        await update.callback_query.answer()
+    pos = await context.services.registration.position(applicant.id)
+    await update.effective_message.reply_text(status_text(applicant.language, pos, context))
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """/batal: leave the current step (nothing typed so far is lost) and show the menu."""
+    applicant = await applicant_of(update, context)
+    assert update.effective_message is not None
+    pos = await context.services.registration.position(applicant.id)
+    if pos.open and pos.application and pos.application.editing:
+        with contextlib.suppress(StaleAction):
+            await context.services.registration.edit(applicant.id, None)
+    lang = applicant.language
+    await update.effective_message.reply_text(
+        texts.get(lang, "reg.cancelled"), reply_markup=ReplyKeyboardRemove()
+    )
+    await update.effective_message.reply_text(
+        texts.get(lang, "start.menu_hint"), reply_markup=keyboards.main_menu(lang)
+    )
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """Every registration button. A button that no longer fits is answered, not obeyed."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    applicant = await applicant_of(update, context)
+    lang, svc = applicant.language, context.services.registration
+    data = callbacks.decode(query.data)
+    try:
+        match data:
+            case callbacks.Consent(answer="yes"):
+                pos = await svc.consent(applicant.id)
+            case callbacks.Consent(answer="no"):
+                await query.answer()
+                await query.message.reply_text(texts.get(lang, "reg.consent_refused"))
+                return
+            case callbacks.Declare(name=name, answer=answer):
+                value = {"yes": True, "no": False, "redo": None}[answer]
+                pos = await svc.declare(applicant.id, name, value)
+            case callbacks.Choose(field=key, value=value):
+                pos = await svc.answer(applicant.id, key, value, typed=False)
+            case callbacks.Device(value=value):
+                pos = await svc.toggle_device(applicant.id, value)
+                if pos.step == rv.reg.Step("field", "devices"):
+                    await query.answer()
+                    draft = pos.profile.get("devices_draft")
+                    await query.edit_message_reply_markup(
+                        rv.devices_keyboard(lang, draft if isinstance(draft, str) else None)
+                    )
+                    return
+            case callbacks.Edit(item=item):
+                pos = await svc.edit(applicant.id, item)
+            case _:
+                await query.answer(texts.get(lang, "stale_button"))
+                return
+    except StaleAction as stale:
+        await query.answer(texts.get(lang, "stale_button"))
+        await show(query.message, lang, stale.position, context)
+        return
+    except FieldError as error:
+        await query.answer(rv.field_error(lang, error), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await show(query.message, lang, pos, context)
+
+
+async def on_submit(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    applicant = await applicant_of(update, context)
+    lang, svc = applicant.language, context.services.registration
+    data = callbacks.decode(query.data)
+    await query.answer()
+    if not isinstance(data, callbacks.Submit):
+        return
+    if data.stage == "ask":
+        pos = await svc.position(applicant.id)
+        if pos.open and pos.step.kind == "review":
+            screen = rv.submit_confirm(lang)
+            await query.message.reply_text(screen.text, reply_markup=screen.markup)
+        else:
+            await show(query.message, lang, pos, context)
+        return
+    await query.edit_message_reply_markup(None)
+    if data.stage == "cancel":
+        await show(query.message, lang, await svc.position(applicant.id), context)
+        return
+    outcome, pos = await svc.submit(applicant.id)
+    if outcome == "submitted":
+        assert pos.application and pos.application.submitted_at
+        zone = context.services.config.recruitment.zone
+        when = texts.format_datetime(lang, pos.application.submitted_at.astimezone(zone))
+        await query.message.reply_text(texts.get(lang, "reg.submitted", when=when))
+    elif outcome in ("full", "closed"):
+        await query.message.reply_text(window_text(lang, outcome, context))
+    elif outcome == "incomplete":
+        await show(query.message, lang, pos, context, prefix=texts.get(lang, "reg.incomplete"))
+    else:
+        await show(query.message, lang, pos, context)
+
+
+def upload_of(message: Message) -> Upload | None:
+    if message.photo:
+        largest = message.photo[-1]
+        return Upload(largest.file_id, largest.file_unique_id, "photo", largest.file_size)
+    if message.document:
+        doc = message.document
+        return Upload(doc.file_id, doc.file_unique_id, doc.mime_type or "", doc.file_size)
+    return None
+
+
+async def on_message(update: Update, context: BotContext) -> None:
+    """Anything typed or sent in a private chat: an answer to the current step, if any."""
+    message = update.effective_message
+    assert message is not None
+    applicant = await applicant_of(update, context)
+    lang, svc = applicant.language, context.services.registration
+    pos = await svc.position(applicant.id)
+    if not pos.open:
+        await common_fallback(update, context)
+        return
+    step = pos.step
+    try:
+        if step.kind == "document":
+            upload = upload_of(message)
+            if upload is None:
+                code = "doc.kind" if message.text is None else None
+                hint = texts.get(lang, "errors.doc.kind") if code else texts.get(
+                    lang, "reg.send_document")
+                await message.reply_text(hint)
+                return
+            new = await svc.upload(applicant.id, str(step.name), upload)
+        elif step.kind == "field":
+            raw = message.contact.phone_number if message.contact else message.text
+            if raw is None:
+                await message.reply_text(texts.get(lang, "errors.choice.use_buttons")
+                                         if rv.reg.SPECS[str(step.name)].kind != "text"
+                                         else texts.get(lang, "errors.doc.kind"))
+                return
+            new = await svc.answer(applicant.id, str(step.name), raw, typed=True)
+        else:
+            await show(message, lang, pos, context, prefix=texts.get(lang, "reg.use_buttons"))
+            return
+    except FieldError as error:
+        await message.reply_text(rv.field_error(lang, error))
+        return
+    except StaleAction as stale:
+        await show(message, lang, stale.position, context)
+        return
+    if step.name == "phone":
+        await message.reply_text(texts.get(lang, "reg.saved"),
+                                 reply_markup=ReplyKeyboardRemove())
+        await show(message, lang, new, context)
+    else:
+        await show(message, lang, new, context, prefix=texts.get(lang, "reg.saved"))
+
+
+async def erase(update: Update, context: BotContext) -> None:
+    """/hapus and its confirmation buttons."""
+    applicant = await applicant_of(update, context)
+    lang, svc = applicant.language, context.services.registration
+    message = update.effective_message
+    assert message is not None
+    query = update.callback_query
+    data = callbacks.decode(query.data) if query else callbacks.Erase("ask")
+    if query:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+    regency = context.services.config.recruitment.region.regency_name
+    pos = await svc.position(applicant.id)
+    if pos.status in (None, "withdrawn"):
+        await message.reply_text(texts.get(lang, "reg.erase_nothing"))
+    elif pos.status not in ("registering", "needs_fix", "submitted"):
+        await message.reply_text(texts.get(lang, "reg.erase_not_allowed", regency=regency))
+    elif not isinstance(data, callbacks.Erase) or data.stage == "cancel":
+        await message.reply_text(texts.get(lang, "reg.erase_kept"))
+    elif data.stage == "ask":
+        screen = rv.erase_confirm(lang)
+        await message.reply_text(screen.text, reply_markup=screen.markup)
+    elif await svc.erase(applicant.id):
+        await message.reply_text(texts.get(lang, "reg.erased"),
+                                 reply_markup=ReplyKeyboardRemove())
+    else:
+        await message.reply_text(texts.get(lang, "reg.erase_not_allowed", regency=regency))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler(["daftar", "register"], begin, filters=PRIVATE))
+    app.add_handler(CommandHandler("status", status, filters=PRIVATE))
+    app.add_handler(CommandHandler(["batal", "cancel"], cancel, filters=PRIVATE))
+    app.add_handler(CommandHandler(["hapus", "erase"], erase, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(begin, pattern=r"^m:register$"))
+    app.add_handler(CallbackQueryHandler(status, pattern=r"^m:status$"))
+    app.add_handler(CallbackQueryHandler(on_submit, pattern=r"^rs:"))
+    app.add_handler(CallbackQueryHandler(erase, pattern=r"^rx:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^r[cdfve]:"))
+    # Typed answers, shared contacts and uploads; commands are left to the fallback.
+    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, on_message))

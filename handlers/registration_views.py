@@ -1,0 +1,188 @@
+"""Registration screens: pure functions from a stored position to text and buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot import callbacks, texts
+from bot.domain import registration as reg
+from bot.domain.fields import FieldError
+from bot.recruitment import Recruitment
+from bot.services.registration import Position
+from handlers.keyboards import button
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str
+    markup: Markup = None
+
+
+def _t(lang: str, key: str, **params: object) -> str:
+    return texts.get(lang, key, **params)
+
+
+def _rows(buttons: list, width: int) -> list[list]:  # type: ignore[type-arg]
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def field_error(lang: str, error: FieldError) -> str:
+    return _t(lang, f"errors.{error.code}", **error.params)
+
+
+def choice_label(lang: str, key: str, value: object, r: Recruitment) -> str:
+    """How a stored value reads in the review."""
+    if value is None:
+        return "–"
+    if key == "sex":
+        return _t(lang, f"reg.sex_{value}")
+    if key == "district" and value == reg.OUTSIDE:
+        return _t(lang, "reg.outside", regency=r.region.regency_name)
+    if key in ("experience", "motorbike"):
+        return _t(lang, "reg.yes" if value == 1 else "reg.no")
+    if key == "devices":
+        chosen = [d for d in str(value).split(",") if d]
+        return ", ".join(_t(lang, f"reg.device_{d}") for d in chosen) or _t(lang, "reg.none")
+    if key == "birth_date":
+        return date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+    return str(value)
+
+
+def _choice_buttons(lang: str, key: str, r: Recruitment) -> InlineKeyboardMarkup:
+    if key == "district":
+        options = [(name, str(i)) for i, name in enumerate(r.region.districts)]
+        options.append((_t(lang, "reg.outside", regency=r.region.regency_name), reg.OUTSIDE))
+        width = 2
+    else:
+        spec = reg.SPECS[key]
+        options = [(choice_label(lang, key, _stored(key, v), r), v) for v in spec.choices]
+        width = 5 if key == "education" else 2
+    return InlineKeyboardMarkup(
+        _rows([button(label, callbacks.Choose(key, value)) for label, value in options], width)
+    )
+
+
+def _stored(key: str, value: str) -> object:
+    return int(value) if key in ("experience", "motorbike") else value
+
+
+def devices_keyboard(lang: str, ticked: str | None) -> InlineKeyboardMarkup:
+    chosen = set((ticked or "").split(","))
+    toggles = [
+        button(("✅ " if d in chosen else "▫️ ") + _t(lang, f"reg.device_{d}"),
+               callbacks.Device(d))
+        for d in reg.DEVICES
+    ]
+    return InlineKeyboardMarkup(
+        [
+            toggles,
+            [button(_t(lang, "reg.device_none"), callbacks.Device("none")),
+             button(_t(lang, "reg.device_done"), callbacks.Device("done"))],
+        ]
+    )
+
+
+def _yes_no(lang: str, make: type, *args: object) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(_t(lang, "reg.yes"), make(*args, "yes")),
+          button(_t(lang, "reg.no"), make(*args, "no"))]]
+    )
+
+
+def step_screen(lang: str, pos: Position, r: Recruitment) -> Screen:
+    step = pos.step
+    if step.kind == "consent":
+        return Screen(
+            _t(lang, "reg.consent", regency=r.region.regency_name),
+            InlineKeyboardMarkup([[button(_t(lang, "reg.consent_yes"), callbacks.Consent("yes")),
+                                   button(_t(lang, "reg.consent_no"), callbacks.Consent("no"))]]),
+        )
+    if step.kind == "declaration":
+        assert step.name
+        number = reg.DECLARATIONS.index(step.name) + 1
+        question = _t(lang, f"reg.declare_{step.name}")
+        return Screen(_t(lang, "reg.declaration", number=number, question=question),
+                      _yes_no(lang, callbacks.Declare, step.name))
+    if step.kind == "declined":
+        return Screen(
+            _t(lang, f"reg.declined_{step.name}") + "\n\n" + _t(lang, "reg.declined_more"),
+            InlineKeyboardMarkup([[button(_t(lang, "reg.redo"),
+                                          callbacks.Declare(step.name, "redo"))]]),
+        )
+    if step.kind == "review":
+        return review_screen(lang, pos, r)
+    assert step.name
+    total = len(reg.missing(reg.Draft(True, {}, {}, frozenset())))
+    done = total - len(reg.missing(pos.draft))
+    header = _t(lang, "reg.progress", done=done, total=total)
+    limit = f"{r.documents.max_file_mb:g}"
+    prompt = _t(lang, f"reg.ask_{step.name}", limit_mb=limit)
+    text = f"<i>{header}</i>\n{prompt}"
+    if step.kind == "document":
+        return Screen(text)
+    spec = reg.SPECS[step.name]
+    if spec.kind == "phone":
+        share = KeyboardButton(_t(lang, "reg.share_phone"), request_contact=True)
+        return Screen(text, ReplyKeyboardMarkup([[share]], resize_keyboard=True,
+                                                one_time_keyboard=True))
+    if spec.kind == "choice":
+        return Screen(text, _choice_buttons(lang, step.name, r))
+    if spec.kind == "multi":
+        draft = pos.profile.get("devices_draft")
+        return Screen(text, devices_keyboard(lang, draft if isinstance(draft, str) else None))
+    return Screen(text)
+
+
+def summary_lines(lang: str, pos: Position, r: Recruitment) -> list[str]:
+    lines = []
+    for spec in reg.FIELDS:
+        if not reg.needed(spec.key, pos.profile):
+            continue
+        value = choice_label(lang, spec.key, pos.profile.get(spec.key), r)
+        lines.append(f"{_t(lang, f'reg.label_{spec.key}')}: {_escape(value)}")
+    for kind in reg.DOCUMENTS:
+        state = _t(lang, "reg.uploaded") if kind in pos.documents else "–"
+        lines.append(f"{_t(lang, f'reg.label_{kind}')}: {state}")
+    return lines
+
+
+def review_screen(lang: str, pos: Position, r: Recruitment) -> Screen:
+    text = "\n".join(
+        [_t(lang, "reg.review_title"), "", *summary_lines(lang, pos, r), "",
+         _t(lang, "reg.review_hint")]
+    )
+    items = [i for i in reg.ITEMS if i in reg.DOCUMENTS or reg.needed(i, pos.profile)]
+    edits = [button("✏️ " + _t(lang, f"reg.label_{i}"), callbacks.Edit(i)) for i in items]
+    rows = _rows(edits, 3)
+    rows.append([button(_t(lang, "reg.submit"), callbacks.Submit("ask"))])
+    return Screen(text, InlineKeyboardMarkup(rows))
+
+
+def submit_confirm(lang: str) -> Screen:
+    return Screen(
+        _t(lang, "reg.submit_confirm"),
+        InlineKeyboardMarkup([[button(_t(lang, "reg.submit_yes"), callbacks.Submit("confirm")),
+                               button(_t(lang, "reg.submit_no"), callbacks.Submit("cancel"))]]),
+    )
+
+
+def erase_confirm(lang: str) -> Screen:
+    return Screen(
+        _t(lang, "reg.erase_ask"),
+        InlineKeyboardMarkup([[button(_t(lang, "reg.erase_yes"), callbacks.Erase("confirm")),
+                               button(_t(lang, "reg.erase_no"), callbacks.Erase("cancel"))]]),
+    )
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

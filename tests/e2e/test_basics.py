@@ -1,0 +1,74 @@
+"""The foundation, as a person sees it: /start, the menu, languages, help, odd input."""
+
+from __future__ import annotations
+
+from bot.runner import RunningBot
+from tgsim import Simulator
+
+
+async def test_start_shows_welcome_and_menu(sim: Simulator, bot: RunningBot) -> None:
+    alice = sim.user("Alice", language_code="id")
+    await alice.send("/start")
+    welcome = await alice.next_message()
+    assert "Selamat datang" in welcome.text
+    assert "tidak dipungut biaya" in welcome.text
+    labels = [label for row in welcome.buttons for label in row]
+    assert "📝 Daftar / lanjutkan pendaftaran" in labels and "🗓 Jadwal" in labels
+
+
+async def test_menu_button_shows_the_schedule(sim: Simulator, bot: RunningBot) -> None:
+    alice = sim.user("Alice")
+    await alice.send("/start")
+    await alice.next_message()
+    await alice.click("🗓 Jadwal")
+    schedule = await alice.next_message()
+    assert "15 Desember 2023 09.00" in schedule.text
+    assert "1 November 2023 – 30 November 2023" in schedule.text
+
+
+async def test_language_switch_is_remembered(sim: Simulator, bot_runner) -> None:  # type: ignore[no-untyped-def]
+    first = await bot_runner()
+    bob = sim.user("Bob", language_code="id")
+    await bob.send("/bahasa")
+    await bob.next_message()
+    answer = await bob.click("English")
+    assert answer.text == "Language switched to English."
+    confirmation = await bob.next_message()
+    assert confirmation.text == "Language switched to English."
+    await first.stop()
+    await bot_runner()  # a new process on the same database
+    await bob.send("/help")
+    assert (await bob.next_message()).text.startswith("Help")
+
+
+async def test_english_telegram_users_start_in_english(sim: Simulator, bot: RunningBot) -> None:
+    carol = sim.user("Carol", language_code="en-GB")
+    await carol.send("/start")
+    assert "Welcome" in (await carol.next_message()).text
+
+
+async def test_unexpected_input_gets_a_short_helpful_answer(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    dave = sim.user("Dave")
+    await dave.send("halo?")
+    assert "/menu" in (await dave.next_message()).text
+    await dave.send_sticker()
+    assert "/menu" in (await dave.next_message()).text
+    await dave.send("/perintahaneh")
+    assert "/menu" in (await dave.next_message()).text
+
+
+async def test_stale_and_forged_buttons_are_answered(sim: Simulator, bot: RunningBot) -> None:
+    erin = sim.user("Erin")
+    await erin.send("/start")
+    welcome = await erin.next_message()
+    answer = await erin.click_data("m:does-not-exist", welcome)
+    assert answer.text == "Tombol ini sudah tidak berlaku. Ketik /menu untuk melanjutkan."
+    answer = await erin.click_data("zz:1:2", welcome)
+    assert answer.text == "Tombol ini sudah tidak berlaku. Ketik /menu untuk melanjutkan."
+
+
+async def test_commands_are_published_in_both_languages(sim: Simulator, bot: RunningBot) -> None:
+    calls = [c for c in sim.calls if c.method == "setMyCommands"]
+    assert {c.params.get("language_code") for c in calls} == {None, "en"}
