@@ -1,0 +1,5 @@
+import sys
+
+from question_bank.cli import main
+
+sys.exit(main())
