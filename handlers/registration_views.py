@@ -49,7 +49,7 @@ def choice_label(lang: str, key: str, value: object, r: Recruitment) -> str:
     if key == "district" and value == reg.OUTSIDE:
         return _t(lang, "reg.outside", regency=r.region.regency_name)
     if key in ("experience", "motorbike"):
-        return _t(lang, "reg.yes" if value == 1 else "reg.no")
+        return _t(lang, "reg.answer_yes" if value == 1 else "reg.answer_no")
     if key == "devices":
         chosen = [d for d in str(value).split(",") if d]
         return ", ".join(_t(lang, f"reg.device_{d}") for d in chosen) or _t(lang, "reg.none")
@@ -94,8 +94,8 @@ def devices_keyboard(lang: str, ticked: str | None) -> InlineKeyboardMarkup:
 
 def _yes_no(lang: str, make: type, *args: object) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(_t(lang, "reg.yes"), make(*args, "yes")),
-          button(_t(lang, "reg.no"), make(*args, "no"))]]
+        [[button(_t(lang, "reg.answer_yes"), make(*args, "yes")),
+          button(_t(lang, "reg.answer_no"), make(*args, "no"))]]
     )
 
 

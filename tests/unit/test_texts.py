@@ -33,3 +33,16 @@ def test_dates_in_both_languages() -> None:
     when = datetime(2023, 12, 15, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
     assert texts.format_datetime("id", when) == "15 Desember 2023 09.00"
     assert texts.format_datetime("en", when) == "15 December 2023 09:00"
+
+
+def test_keys_are_strings() -> None:
+    """YAML 1.1 reads bare `yes:`/`no:`/`on:` keys as booleans; every key must stay a string."""
+
+    def walk(tree: dict) -> None:
+        for key, value in tree.items():
+            assert isinstance(key, str), f"key {key!r} is not a string"
+            if isinstance(value, dict):
+                walk(value)
+
+    for lang in texts.LANGUAGES:
+        walk(texts.catalogue(lang))

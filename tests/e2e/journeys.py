@@ -1,0 +1,108 @@
+"""Reusable journeys: what a person does, step by step, through the simulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import texts
+from tgsim import SimMessage, SimUser
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str = "Siti Aminah"
+    nik: str = "5207014508950003"  # a woman born 05-08-1995, regency 5207
+    sex: str = "F"
+    birth_place: str = "Taliwang"
+    birth_date: str = "05-08-1995"
+    phone: str = "0812 3456 7890"
+    email: str = "siti.aminah@gmail.com"
+    address: str = "Jl. Sudirman No. 5, Taliwang"
+    district: str = "Taliwang"
+    education: str = "SMA"
+    occupation: str = "Wiraswasta"
+    experience: str | None = "Sensus Pertanian 2023"
+    motorbike: bool = True
+
+
+def t(lang: str, key: str, **params: object) -> str:
+    return texts.get(lang, key, **params)
+
+
+async def reply(user: SimUser) -> SimMessage:
+    return await user.next_message()
+
+
+async def answer_consent_and_declarations(user: SimUser, lang: str) -> SimMessage:
+    consent = await reply(user)
+    assert "Sebelum mendaftar" in consent.text or "Before you register" in consent.text
+    await user.click(t(lang, "reg.consent_yes"))
+    for _ in range(5):
+        question = await reply(user)
+        assert question.buttons, question.text
+        await user.click(t(lang, "reg.answer_yes"), message=question)
+    return await reply(user)
+
+
+async def fill_profile(user: SimUser, lang: str, p: Person) -> SimMessage:
+    """From the full-name prompt to the first document prompt; returns that prompt."""
+    await user.send(p.name)
+    await reply(user)
+    await user.send(p.nik)
+    await reply(user)
+    await user.click(t(lang, f"reg.sex_{p.sex}"))
+    await reply(user)
+    await user.send(p.birth_place)
+    await reply(user)
+    await user.send(p.birth_date)
+    await reply(user)  # the phone prompt
+    await user.send(p.phone)
+    await reply(user)  # "saved", removing the contact keyboard
+    await reply(user)
+    await user.send(p.email)
+    await reply(user)
+    await user.send(p.address)
+    await reply(user)
+    await user.click(p.district)
+    await reply(user)
+    await user.click(p.education)
+    await reply(user)
+    await user.send(p.occupation)
+    await reply(user)
+    await user.click(t(lang, "reg.answer_yes") if p.experience else t(lang, "reg.answer_no"))
+    await reply(user)
+    if p.experience:
+        await user.send(p.experience)
+        await reply(user)
+    await user.click(t(lang, "reg.answer_yes") if p.motorbike else t(lang, "reg.answer_no"))
+    devices = await reply(user)
+    await user.click(t(lang, "reg.device_smartphone"), message=devices)
+    await user.click(t(lang, "reg.device_done"), message=devices)
+    return await reply(user)
+
+
+async def upload_documents(user: SimUser) -> SimMessage:
+    """KTP and photo as photos, the ijazah as a PDF; returns the review screen."""
+    await user.send_photo(b"ktp-" + str(user.id).encode())
+    await reply(user)
+    await user.send_photo(b"photo-" + str(user.id).encode())
+    await reply(user)
+    await user.send_document(b"%PDF-1.4 ijazah " + str(user.id).encode(), "ijazah.pdf",
+                             "application/pdf")
+    return await reply(user)
+
+
+async def register(user: SimUser, lang: str = "id", person: Person | None = None) -> SimMessage:
+    """The whole registration up to the review screen."""
+    await user.send("/daftar")
+    first = await answer_consent_and_declarations(user, lang)
+    assert first.text.endswith(t(lang, "reg.ask_full_name").split("\n")[-1])
+    await fill_profile(user, lang, person or Person())
+    return await upload_documents(user)
+
+
+async def submit(user: SimUser, lang: str = "id") -> SimMessage:
+    await user.click(t(lang, "reg.submit"))
+    await reply(user)
+    await user.click(t(lang, "reg.submit_yes"))
+    return await reply(user)
