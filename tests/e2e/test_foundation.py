@@ -1,0 +1,134 @@
+"""The runnable bot: webhook mode, concurrency with per-chat order, `python -m bot` itself."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bot.runner import RunningBot
+from tests.e2e.conftest import ROOT, TOKEN, StartBot, make_config
+from tgsim import Simulator
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_webhook_mode_answers_and_refuses_a_wrong_secret(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    config = make_config(sim, tmp_path / "db.sqlite3", bot_mode="webhook", webhook_url=url,
+                         webhook_secret="s3cret-token_1", webhook_port=port)
+    running = await bot_runner(config)
+    assert running.webhook is not None
+    assert not any(c.method == "getUpdates" for c in sim.calls)
+    alice = sim.user("Alice")
+    await alice.send("/start")
+    assert "Selamat datang" in (await alice.next_message()).text
+
+    forged = {"update_id": 999, "message": {
+        "message_id": 1, "date": 0, "chat": {"id": alice.id, "type": "private"},
+        "from": {"id": alice.id, "is_bot": False, "first_name": "Mallory"}, "text": "/start"}}
+    async with aiohttp.ClientSession() as http:
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+            async with http.post(url, json=forged, headers=headers) as resp:
+                assert resp.status == 403
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+            assert resp.status == 200 and (await resp.json())["ok"] is True
+    await alice.send("/help")  # the next real update is still served, and nothing else was
+    assert (await alice.next_message()).text.startswith("Bantuan")
+    assert len(sim.sent_messages(alice.id)) == 2  # the forged /start got no answer
+
+
+def max_overlap(intervals: list[tuple[float, float]]) -> int:
+    events = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
+    best = current = 0
+    for _, step in events:
+        current += step
+        best = max(best, current)
+    return best
+
+
+async def test_fifty_users_at_once_are_served_concurrently_each_chat_in_order(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    sim.faults.latency = 0.1  # like the real Telegram: every call takes 100 ms
+    users = [sim.user(f"User{i}") for i in range(50)]
+
+    async def three_messages(user) -> list[str]:  # type: ignore[no-untyped-def]
+        await user.send("/start")
+        await user.send("/help")
+        await user.send("apa kabar")
+        return [(await user.next_message(timeout=30)).text for _ in range(3)]
+
+    started = time.perf_counter()
+    replies = await asyncio.gather(*(three_messages(u) for u in users))
+    elapsed = time.perf_counter() - started
+    for texts_ in replies:
+        assert "Selamat datang" in texts_[0]
+        assert texts_[1].startswith("Bantuan")
+        assert "/menu" in texts_[2] and "Maaf" in texts_[2]
+    sends = [(c.at, c.at + c.latency) for c in sim.calls if c.method == "sendMessage"]
+    assert len(sends) == 150
+    # Sequential processing would never have two replies in flight; here dozens are.
+    assert max_overlap(sends) >= 20, f"overlap {max_overlap(sends)}, took {elapsed:.1f}s"
+
+
+async def run_module(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, env=env, cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    return {**keep, "PYTHONPATH": str(ROOT), **values}
+
+
+async def test_without_a_token_it_says_what_to_do_and_exits(tmp_path: Path) -> None:
+    proc = await run_module(env=clean_env(RECRUITMENT_FILE=str(ROOT / "recruitment.example.yaml")),
+                            cwd=tmp_path)
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+    assert proc.returncode == 2
+    assert "@BotFather" in err.decode() and "BOT_TOKEN" in err.decode()
+
+
+async def test_bad_recruitment_file_is_explained_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "r.yaml"
+    bad.write_text((ROOT / "recruitment.example.yaml").read_text().replace(
+        "timezone: Asia/Makassar", "timezone: Mars/Olympus"))
+    proc = await run_module("check-config", env=clean_env(BOT_TOKEN=TOKEN,
+                            RECRUITMENT_FILE=str(bad)), cwd=tmp_path)
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+    assert proc.returncode == 2
+    assert "timezone: unknown time zone 'Mars/Olympus'" in err.decode()
+    assert "Traceback" not in err.decode()
+
+
+async def test_python_m_bot_answers_start_through_the_simulator(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    env = clean_env(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=sim.base_url,
+                    RECRUITMENT_FILE=str(ROOT / "recruitment.example.yaml"),
+                    DATABASE_PATH=str(tmp_path / "db.sqlite3"))
+    proc = await run_module(env=env, cwd=tmp_path)
+    try:
+        alice = sim.user("Alice")
+        await alice.send("/start")
+        assert "Selamat datang" in (await alice.next_message(timeout=30)).text
+    finally:
+        proc.terminate()
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert TOKEN not in err.decode()  # the token never reaches the log
