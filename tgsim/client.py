@@ -1,0 +1,276 @@
+"""Acting as a person: users and chats the tests drive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .models import CallbackAnswer, SimMessage
+from .render import bot_user_dict, chat_dict, message_dict, user_dict
+
+if TYPE_CHECKING:
+    from .simulator import PendingCallback, Simulator
+
+
+
+class SimChat:
+    """A chat: a user's private chat with the bot, or a supergroup."""
+
+    def __init__(self, sim: Simulator, chat_id: int, type_: str, title: str | None = None,
+                 user: SimUser | None = None, members: list[SimUser] | None = None,
+                 admins: list[SimUser] | None = None) -> None:
+        self.sim = sim
+        self.id = chat_id
+        self.type = type_
+        self.title = title
+        self.user = user
+        self.members: list[SimUser] = members or []
+        self.admins: list[SimUser] = admins or []
+        self.messages: dict[int, SimMessage] = {}
+        self.next_message_id = 0
+        self.started = True
+
+    @property
+    def chat_id(self) -> int:
+        return self.id
+
+    def add_member(self, user: SimUser, admin: bool = False) -> None:
+        if user not in self.members:
+            self.members.append(user)
+        if admin and user not in self.admins:
+            self.admins.append(user)
+
+    def remove_member(self, user: SimUser) -> None:
+        for group in (self.members, self.admins):
+            if user in group:
+                group.remove(user)
+
+    def history(self) -> list[SimMessage]:
+        return [m for m in self.messages.values() if not m.deleted]
+
+    def __repr__(self) -> str:
+        return f"<SimChat {self.id} {self.type} {self.title or ''}>"
+
+
+class SimUser:
+    def __init__(self, sim: Simulator, user_id: int, first_name: str, last_name: str | None,
+                 username: str | None, language_code: str | None) -> None:
+        self.sim = sim
+        self.id = user_id
+        self.first_name = first_name
+        self.last_name = last_name
+        self.username = username
+        self.language_code = language_code
+        self.blocked = False
+        self._cursors: dict[int, int] = {}
+
+    @property
+    def chat_id(self) -> int:
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"<SimUser {self.id} {self.first_name}>"
+
+    def _chat(self, chat: SimChat | SimUser | int | None) -> SimChat:
+        return self.sim.chat_for(chat, self)
+
+    def _post(self, chat: SimChat | SimUser | int | None, **fields: Any) -> SimMessage:
+        target = self._chat(chat)
+        if target.type == "private":
+            target.started = True
+            if self.blocked:
+                self.unblock_bot()
+        msg = self.sim.add_message(target, False, self.id, **fields)
+        self.sim.message_update(msg)
+        return msg
+
+    # ---- sending --------------------------------------------------------------------
+    async def send(self, text: str, chat: SimChat | SimUser | int | None = None,
+                   reply_to: SimMessage | None = None) -> SimMessage:
+        entities = None
+        if text.startswith("/"):
+            command = text.split()[0] if text.split() else text
+            entities = [{"type": "bot_command", "offset": 0,
+                         "length": len(command.encode("utf-16-le")) // 2}]
+        extra = {"reply_to_message_id": reply_to.message_id} if reply_to else {}
+        return self._post(chat, kind="text", text=text, entities=entities, extra=extra)
+
+    async def send_photo(self, data: bytes = b"<fake jpeg>", caption: str | None = None,
+                         chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        sizes = photo_sizes(self.sim, data)
+        return self._post(chat, kind="photo", text=caption, content={"photo": sizes},
+                          file=sizes[-1])
+
+    async def send_document(self, data: bytes, filename: str, mime_type: str,
+                            caption: str | None = None,
+                            chat: SimChat | SimUser | int | None = None,
+                            file_size: int | None = None) -> SimMessage:
+        record = self.sim.store_file(data, "document",
+                                     {"file_name": filename, "mime_type": mime_type},
+                                     size=file_size)
+        doc = record.as_dict()
+        return self._post(chat, kind="document", text=caption, content={"document": doc},
+                          file=doc)
+
+    async def _send_media(self, kind: str, data: bytes, meta: dict[str, Any],
+                          chat: SimChat | SimUser | int | None) -> SimMessage:
+        obj = self.sim.store_file(data, kind, meta).as_dict()
+        return self._post(chat, kind=kind, content={kind: obj}, file=obj)
+
+    async def send_sticker(self, chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        meta = {"type": "regular", "width": 512, "height": 512, "is_animated": False,
+                "is_video": False, "emoji": "\U0001f44d"}
+        return await self._send_media("sticker", b"RIFF<fake webp>", meta, chat)
+
+    async def send_voice(self, chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        meta = {"duration": 2, "mime_type": "audio/ogg"}
+        return await self._send_media("voice", b"OggS<fake voice>", meta, chat)
+
+    async def send_video(self, chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        meta = {"width": 640, "height": 360, "duration": 3, "mime_type": "video/mp4"}
+        return await self._send_media("video", b"<fake mp4>", meta, chat)
+
+    async def send_location(self, latitude: float, longitude: float,
+                            chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        return self._post(chat, kind="location",
+                          content={"location": {"latitude": latitude, "longitude": longitude}})
+
+    async def share_contact(self, phone_number: str = "+6281234567890",
+                            chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": self.first_name,
+                                   "user_id": self.id}
+        if self.last_name:
+            contact["last_name"] = self.last_name
+        return self._post(chat, kind="contact", content={"contact": contact})
+
+    # ---- buttons --------------------------------------------------------------------
+    async def click(self, label: str, message: SimMessage | None = None,
+                    chat: SimChat | SimUser | int | None = None,
+                    timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
+        target = self._chat(chat if message is None else message.chat_id)
+        candidates = [message] if message is not None else [
+            m for m in reversed(list(target.messages.values())) if m.from_bot and not m.deleted
+        ]
+        for exact in (True, False):
+            for msg in candidates:
+                for row_labels, row_data in zip(msg.buttons, msg.button_data, strict=True):
+                    for text, data in zip(row_labels, row_data, strict=True):
+                        if (text == label) if exact else (label in text):
+                            if _is_url_button(msg, text):
+                                raise AssertionError(f"button {text!r} is a URL button")
+                            return await self._press(msg, data, timeout)
+        visible = [(m.message_id, m.buttons) for m in candidates if m.buttons][:5]
+        raise AssertionError(f"no button {label!r} in chat {target.id}; visible: {visible}")
+
+    async def click_data(self, data: str, message: SimMessage,
+                         timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
+        return await self._press(message, data, timeout)
+
+    async def _press(self, msg: SimMessage, data: str, within: float) -> CallbackAnswer:
+        from .simulator import PendingCallback
+
+        if msg.deleted:
+            raise AssertionError(f"message {msg.message_id} was deleted")
+        sim = self.sim
+        pending: PendingCallback = PendingCallback(sim.new_query_id(), self.id, sim.clock.time())
+        sim.callbacks[pending.query_id] = pending
+        payload = {
+            "id": pending.query_id,
+            "from": user_dict(self),
+            "message": message_dict(sim, msg),
+            "chat_instance": str(abs(hash((sim.bot_id, msg.chat_id)))),
+            "data": data,
+        }
+        sim.enqueue_update("callback_query", payload)
+        try:
+            await sim.wait_until(lambda: pending.answer is not None, within)
+        except TimeoutError:
+            raise TimeoutError(
+                f"bot did not answer callback query {data!r} within {within} s"
+            ) from None
+        assert pending.answer is not None
+        return pending.answer
+
+    # ---- reading --------------------------------------------------------------------
+    async def next_message(self, timeout: float = 5.0,  # noqa: ASYNC109
+                           chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        target = self._chat(chat)
+        found: list[SimMessage] = []
+
+        def ready() -> bool:
+            cursor = self._cursors.get(target.id, 0)
+            for m in target.messages.values():
+                if m.from_bot and m.message_id > cursor:
+                    found.append(m)
+                    return True
+            return False
+
+        try:
+            await self.sim.wait_until(ready, timeout)
+        except TimeoutError:
+            last = list(target.messages.values())[-5:]
+            raise TimeoutError(
+                f"no new bot message in chat {target.id} within {timeout} s; last: {last}"
+            ) from None
+        self._cursors[target.id] = found[0].message_id
+        return found[0]
+
+    async def wait_for(self, predicate: Callable[[], bool],
+                       timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        await self.sim.wait_until(predicate, timeout)
+
+    def messages(self, chat: SimChat | SimUser | int | None = None) -> list[SimMessage]:
+        return self._chat(chat).history()
+
+    def last_bot_message(self, chat: SimChat | SimUser | int | None = None
+                         ) -> SimMessage | None:
+        bot = [m for m in self._chat(chat).history() if m.from_bot]
+        return bot[-1] if bot else None
+
+    # ---- blocking -------------------------------------------------------------------
+    def block_bot(self) -> None:
+        if not self.blocked:
+            self.blocked = True
+            self._member_update("member", "kicked")
+
+    def unblock_bot(self) -> None:
+        if self.blocked:
+            self.blocked = False
+            self._member_update("kicked", "member")
+
+    def _member_update(self, old: str, new: str) -> None:
+        bot = bot_user_dict(self.sim)
+
+        def member(status: str) -> dict[str, Any]:
+            out: dict[str, Any] = {"status": status, "user": bot}
+            if status == "kicked":
+                out["until_date"] = 0
+            return out
+
+        self.sim.enqueue_update("my_chat_member", {
+            "chat": chat_dict(self.sim.chats[self.id]),
+            "from": user_dict(self),
+            "date": self.sim.now(),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        })
+        self.sim.touch()
+
+
+def _is_url_button(msg: SimMessage, text: str) -> bool:
+    rows = (msg.reply_markup or {}).get("inline_keyboard") or []
+    return any(isinstance(b, dict) and b.get("text") == text and "url" in b
+               and "callback_data" not in b for row in rows for b in row)
+
+
+def photo_sizes(sim: Simulator, data: bytes) -> list[dict[str, Any]]:
+    """Three PhotoSize dicts (thumbnail, medium, full) for one picture."""
+    out = []
+    for i, (w, h) in enumerate(((90, 67), (320, 240), (800, 600))):
+        size = max(1, len(data) * (i + 1) // 3)
+        record = sim.store_file(data, "photo", {"width": w, "height": h}, size=size,
+                                variant=f"{w}x{h}")
+        out.append(record.as_dict())
+    for size in out:
+        sim.photo_sets[size["file_id"]] = out
+    return out
