@@ -137,8 +137,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(texts.get(lang, "stale_button"))
         await show(query.message, lang, stale.position, context)
         return
-    except FieldError as error:
-        await query.answer(rv.field_error(lang, error), show_alert=True)
+    except FieldError as error:  # as a message: a callback answer holds only 200 characters
+        await query.answer()
+        await query.message.reply_text(rv.field_error(lang, error))
         return
     await query.answer()
     await query.edit_message_reply_markup(None)

@@ -213,7 +213,7 @@ class RegistrationService:
             if upload.media_type != "photo" and upload.media_type not in reg.DOCUMENT_TYPES:
                 raise FieldError("doc.type")
             if upload.file_size is not None and upload.file_size > limit:
-                raise FieldError("doc.size", limit_mb=self._r.documents.max_file_mb)
+                raise FieldError("doc.size", limit_mb=f"{self._r.documents.max_file_mb:g}")
             doc = Document(kind, upload.file_id, upload.file_unique_id, upload.media_type,
                            upload.file_size, self._now())
             await store.put_document(conn, pos.application.applicant_id, doc)

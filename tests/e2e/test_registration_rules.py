@@ -1,0 +1,268 @@
+"""Every bad answer gets its own clear message and changes nothing; windows, quota, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from bot.clock import ManualClock
+from bot.runner import RunningBot
+from tests.e2e.conftest import ROOT, WITA, StartBot, make_config
+from tests.e2e.journeys import (
+    Person,
+    answer_consent_and_declarations,
+    register,
+    reply,
+    submit,
+    t,
+)
+from tests.e2e.test_registration import stored
+from tgsim import Simulator, SimUser
+
+NIK_ERRORS = {
+    "52070145089500": "NIK harus 16 angka, yang Anda ketik 14 angka",
+    "52070145O8950003": "NIK hanya berisi angka",
+    "5200014508950003": "kode kabupaten/kota) tidak boleh 00",
+    "0007014508950003": "bukan kode provinsi",
+    "5207013102950003": "bukan tanggal lahir yang mungkin",
+    "5207014508950000": "tidak boleh 0000",
+}
+
+
+async def to_field(user: SimUser, name: str = "Siti Aminah") -> None:
+    """Start registering and answer up to the NIK prompt."""
+    await user.send("/daftar")
+    await answer_consent_and_declarations(user, "id")
+    await user.send(name)
+    await reply(user)
+
+
+async def test_bad_niks_each_get_their_own_message(sim: Simulator, bot: RunningBot) -> None:
+    siti = sim.user("Siti")
+    await to_field(siti)
+    for nik, expected in NIK_ERRORS.items():
+        await siti.send(nik)
+        assert expected in (await reply(siti)).text, nik
+    profile, _, _ = await stored(bot, siti.id)
+    assert profile["nik"] is None
+    await siti.send("5207014508950003")
+    assert "Tersimpan" in (await reply(siti)).text
+
+
+async def test_nik_sex_and_birth_date_mismatch_are_explained(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    siti = sim.user("Siti")
+    await to_field(siti)
+    await siti.send("5207014508950003")  # the +40 rule: a woman
+    await reply(siti)
+    await siti.click(t("id", "reg.sex_M"))
+    assert "ditambah 40" in (await reply(siti)).text
+    await siti.click(t("id", "reg.sex_F"))
+    await reply(siti)
+    await siti.send("Taliwang")
+    await reply(siti)
+    await siti.send("06-08-1995")
+    mismatch = (await reply(siti)).text
+    assert "06-08-1995" in mismatch and "05-08-1995" in mismatch
+    profile, _, _ = await stored(bot, siti.id)
+    assert profile["sex"] == "F" and profile["birth_date"] is None
+
+
+async def test_one_registration_per_nik(sim: Simulator, bot: RunningBot) -> None:
+    first, second = sim.user("First"), sim.user("Second")
+    await register(first)
+    await to_field(second)
+    await second.send("5207014508950003")
+    assert "sudah terdaftar di akun lain" in (await reply(second)).text
+    profile, _, _ = await stored(bot, second.id)
+    assert profile["nik"] is None
+
+
+async def test_bad_phone_and_email(sim: Simulator, bot: RunningBot) -> None:
+    siti = sim.user("Siti")
+    await to_field(siti)
+    for answer in ("5207014508950003",):
+        await siti.send(answer)
+        await reply(siti)
+    await siti.click(t("id", "reg.sex_F"))
+    await reply(siti)
+    for answer in ("Taliwang", "05-08-1995"):
+        await siti.send(answer)
+        await reply(siti)
+    await siti.send("0370 123456")
+    assert "telepon rumah" in (await reply(siti)).text
+    await siti.send("12345")
+    assert "Nomor HP belum benar" in (await reply(siti)).text
+    await siti.share_contact("6281299998888")
+    assert "Tersimpan" in (await reply(siti)).text
+    await reply(siti)
+    await siti.send("siti@@gmail")
+    assert "Alamat email belum benar" in (await reply(siti)).text
+    await siti.send("siti@gmail.con")
+    assert "siti@gmail.com" in (await reply(siti)).text
+    profile, _, _ = await stored(bot, siti.id)
+    assert profile["phone"] == "+6281299998888" and profile["email"] is None
+
+
+async def test_wrong_documents_are_refused_and_change_nothing(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    siti = sim.user("Siti")
+    review = await register(siti)
+    assert "KTP: terunggah" in review.text
+    await siti.click("✏️ KTP", message=review)
+    assert "Unggah foto <b>KTP</b>" in (await reply(siti)).text or "KTP" in review.text
+    _, before, _ = await stored(bot, siti.id)
+    await siti.send_sticker()
+    assert "Stiker" in (await reply(siti)).text
+    await siti.send_document(b"PK\x03\x04docx", "cv.docx",
+                             "application/vnd.openxmlformats-officedocument.wordprocessingml"
+                             ".document")
+    assert "Jenis file itu tidak dapat diterima" in (await reply(siti)).text
+    await siti.send_document(b"%PDF big", "ktp.pdf", "application/pdf",
+                             file_size=12 * 1024 * 1024)
+    assert "maksimal 5 MB" in (await reply(siti)).text
+    await siti.send_voice()
+    assert "pesan suara" in (await reply(siti)).text
+    _, after, _ = await stored(bot, siti.id)
+    assert after == before
+    await siti.send_photo(b"a better ktp photo")  # replacing is allowed until submitting
+    assert "Periksa data" in (await reply(siti)).text
+    _, replaced, _ = await stored(bot, siti.id)
+    assert replaced["ktp"].file_unique_id != before["ktp"].file_unique_id
+
+
+async def test_restart_mid_form_continues_at_the_same_field(
+    sim: Simulator, bot_runner: StartBot
+) -> None:
+    first = await bot_runner()
+    siti = sim.user("Siti")
+    await to_field(siti)
+    await siti.send("5207014508950003")
+    await reply(siti)  # the sex question
+    await first.stop()
+    await bot_runner()  # a new process, the same database
+    await siti.send("/daftar")
+    prompt = await reply(siti)
+    assert "jenis kelamin" in prompt.text
+    await siti.click(t("id", "reg.sex_F"))
+    assert "tempat lahir" in (await reply(siti)).text
+
+
+async def test_a_no_ends_politely_and_can_be_taken_back(sim: Simulator, bot: RunningBot) -> None:
+    budi = sim.user("Budi")
+    await budi.send("/daftar")
+    await reply(budi)
+    await budi.click(t("id", "reg.consent_yes"))
+    await reply(budi)
+    await budi.click(t("id", "reg.answer_no"))
+    declined = await reply(budi)
+    assert "PNS/PPPK" in declined.text and "tidak dapat dilanjutkan" in declined.text
+    await budi.send("Budi Santoso")  # nothing more is collected
+    await reply(budi)
+    profile, _, _ = await stored(bot, budi.id)
+    assert profile == {}
+    await budi.click(t("id", "reg.redo"))
+    assert "Persyaratan 1/5" in (await reply(budi)).text
+
+
+async def test_cancel_keeps_everything_and_erase_removes_it(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    siti = sim.user("Siti")
+    await to_field(siti)
+    await siti.send("/batal")
+    assert "tetap tersimpan" in (await reply(siti)).text
+    await reply(siti)  # the menu
+    profile, _, _ = await stored(bot, siti.id)
+    assert profile["full_name"] == "Siti Aminah"
+    await siti.send("/hapus")
+    await reply(siti)
+    await siti.click(t("id", "reg.erase_yes"))
+    assert "telah dihapus" in (await reply(siti)).text
+    profile, docs, status = await stored(bot, siti.id)
+    assert profile == {} and docs == {} and status == "withdrawn"
+
+
+def recruitment_with(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load((ROOT / "recruitment.example.yaml").read_text())
+    for dotted, value in changes.items():
+        target = data
+        *parents, leaf = dotted.split("__")
+        for key in parents:
+            target = target[key]
+        target[leaf] = value
+    path = tmp_path / "recruitment.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+async def test_registration_window(
+    sim: Simulator, bot_runner: StartBot, clock: ManualClock
+) -> None:
+    await bot_runner()
+    early = sim.user("Early")
+    clock.set(datetime(2023, 10, 31, 23, 0, tzinfo=WITA))
+    await early.send("/daftar")
+    assert "dibuka pada 1 November 2023 00.00 WITA" in (await reply(early)).text
+    clock.set(datetime(2023, 12, 1, 0, 0, tzinfo=WITA))
+    await early.send("/daftar")
+    assert "sudah ditutup" in (await reply(early)).text
+
+
+async def test_fifty_submit_at_once_against_ten_places(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    config = make_config(sim, tmp_path / "db.sqlite3",
+                         recruitment_with(tmp_path, quota__registrations=10))
+    running = await bot_runner(config)
+    users = [sim.user(f"U{i}") for i in range(50)]
+    svc = running.services
+    for i, user in enumerate(users):  # bring everyone to the review screen through the service
+        applicant = await svc.applicants.seen(user.id, None, "id")
+        await fill_by_service(svc, applicant.id, nik=f"520701450895{i + 1:04d}")
+    reviews = []
+    for user in users:
+        await user.send("/daftar")
+        reviews.append(await reply(user))
+
+    async def submit_now(user: SimUser, review) -> str:  # type: ignore[no-untyped-def]
+        await user.click(t("id", "reg.submit"), message=review)
+        confirm = await reply(user)
+        await user.click(t("id", "reg.submit_yes"), message=confirm)
+        return (await user.next_message(timeout=30)).text
+
+    outcomes = await asyncio.gather(*(submit_now(u, r) for u, r in zip(users, reviews,
+                                                                        strict=True)))
+    accepted = [o for o in outcomes if "sudah diterima" in o]
+    full = [o for o in outcomes if "kuota pendaftar sudah terpenuhi" in o]
+    assert len(accepted) == 10 and len(full) == 40
+    row = await svc.db.fetchone("SELECT count(*) FROM applications WHERE status = 'submitted'")
+    assert row[0] == 10
+
+
+async def fill_by_service(svc, applicant_id: int, nik: str) -> None:  # type: ignore[no-untyped-def]
+    from bot.services.registration import Upload
+
+    reg = svc.registration
+    await reg.begin(applicant_id)
+    await reg.consent(applicant_id)
+    for name in ("not_civil_servant", "healthy", "contract", "training", "literate"):
+        await reg.declare(applicant_id, name, True)
+    p = Person()
+    for key, raw, typed in (
+        ("full_name", p.name, True), ("nik", nik, True), ("sex", "F", False),
+        ("birth_place", p.birth_place, True), ("birth_date", p.birth_date, True),
+        ("phone", p.phone, True), ("email", p.email, True), ("address", p.address, True),
+        ("district", "3", False), ("education", "SMA", False),
+        ("occupation", p.occupation, True), ("experience", "0", False),
+        ("motorbike", "1", False),
+    ):
+        await reg.answer(applicant_id, key, raw, typed=typed)
+    await reg.toggle_device(applicant_id, "none")
+    for kind in ("ktp", "photo", "ijazah"):
+        await reg.upload(applicant_id, kind, Upload(f"{kind}{nik}", f"u{kind}{nik}", "photo", 10))
