@@ -16,7 +16,6 @@ from tests.e2e.journeys import (
     answer_consent_and_declarations,
     register,
     reply,
-    submit,
     t,
 )
 from tests.e2e.test_registration import stored
