@@ -6,7 +6,6 @@ import asyncio
 import os
 import socket
 import sys
-import time
 from pathlib import Path
 
 import aiohttp
@@ -65,23 +64,27 @@ async def test_fifty_users_at_once_are_served_concurrently_each_chat_in_order(
     sim.faults.latency = 0.1  # like the real Telegram: every call takes 100 ms
     users = [sim.user(f"User{i}") for i in range(50)]
 
-    async def three_messages(user) -> list[str]:  # type: ignore[no-untyped-def]
+    async def start(user) -> str:  # type: ignore[no-untyped-def]
         await user.send("/start")
-        await user.send("/help")
-        await user.send("apa kabar")
+        return (await user.next_message(timeout=30)).text
+
+    assert all("Selamat datang" in text for text in
+               await asyncio.gather(*(start(u) for u in users)))
+    sends = [(c.at, c.at + c.latency) for c in sim.calls if c.method == "sendMessage"]
+    assert len(sends) == 50
+    # One-at-a-time processing never has two replies in flight. (How many fit at once is
+    # bounded by the 30 msg/s pacing and measured in the benchmark, not asserted here.)
+    assert max_overlap(sends) >= 10, f"only {max_overlap(sends)} replies were in flight at once"
+
+    async def three_messages(user) -> list[str]:  # type: ignore[no-untyped-def]
+        for text in ("/help", "apa kabar", "/start"):
+            await user.send(text)
         return [(await user.next_message(timeout=30)).text for _ in range(3)]
 
-    started = time.perf_counter()
-    replies = await asyncio.gather(*(three_messages(u) for u in users))
-    elapsed = time.perf_counter() - started
-    for texts_ in replies:
-        assert "Selamat datang" in texts_[0]
-        assert texts_[1].startswith("Bantuan")
-        assert "/menu" in texts_[2] and "Maaf" in texts_[2]
-    sends = [(c.at, c.at + c.latency) for c in sim.calls if c.method == "sendMessage"]
-    assert len(sends) == 150
-    # Sequential processing would never have two replies in flight; here dozens are.
-    assert max_overlap(sends) >= 20, f"overlap {max_overlap(sends)}, took {elapsed:.1f}s"
+    for replies in await asyncio.gather(*(three_messages(u) for u in users[:10])):
+        assert replies[0].startswith("Bantuan")
+        assert "Maaf" in replies[1] and "/menu" in replies[1]
+        assert "Selamat datang" in replies[2]
 
 
 async def run_module(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:

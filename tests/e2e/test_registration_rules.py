@@ -16,6 +16,7 @@ from tests.e2e.journeys import (
     answer_consent_and_declarations,
     register,
     reply,
+    submit,
     t,
 )
 from tests.e2e.test_registration import stored
@@ -265,3 +266,20 @@ async def fill_by_service(svc, applicant_id: int, nik: str) -> None:  # type: ig
     await reg.toggle_device(applicant_id, "none")
     for kind in ("ktp", "photo", "ijazah"):
         await reg.upload(applicant_id, kind, Upload(f"{kind}{nik}", f"u{kind}{nik}", "photo", 10))
+
+
+async def test_a_returning_applicant_only_checks_the_profile_next_year(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.sqlite3"
+    first = await bot_runner(make_config(sim, db))
+    siti = sim.user("Siti")
+    await register(siti)
+    await submit(siti)
+    await first.stop()
+    next_year = recruitment_with(tmp_path, code="mitra-ksb-2025")
+    await bot_runner(make_config(sim, db, next_year))
+    await siti.send("/daftar")
+    review = await answer_consent_and_declarations(siti, "id")
+    assert "Periksa data pendaftaran Anda" in review.text  # nothing to type again
+    assert "NIK: 5207014508950003" in review.text and "KTP: terunggah" in review.text
