@@ -15,6 +15,7 @@ from telegram.request import BaseRequest
 from bot.app import build_application, publish_commands
 from bot.clock import Clock, SystemClock
 from bot.config import Config, Mode
+from bot.outbox import OutboxSender
 from bot.services import Services
 from bot.webhook import WebhookServer
 from storage.db import Database
@@ -26,12 +27,14 @@ log = logging.getLogger(__name__)
 class RunningBot:
     app: Application[Any, Any, Any, Any, Any, Any]
     services: Services
+    outbox: OutboxSender
     webhook: WebhookServer | None = None
 
     async def stop(self) -> None:
         """Stop taking updates, finish the ones in hand, then close the database."""
         if self.webhook is not None:
             await self.webhook.stop()
+        await self.outbox.stop()
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
@@ -52,11 +55,14 @@ async def start_bot(
     db = await Database.open(settings.database_path)
     services = Services.build(config, db, clock or SystemClock())
     app = build_application(services, request=request, updates_request=updates_request)
-    running = RunningBot(app, services)
+    sender = OutboxSender(db, app.bot, services.clock)
+    services.on_outbox = sender.notify
+    running = RunningBot(app, services, sender)
     try:
         await app.initialize()
         await publish_commands(app)
         await app.start()
+        sender.start()
         if settings.bot_mode is Mode.WEBHOOK:
             assert settings.webhook_url and settings.webhook_secret
             secret = settings.webhook_secret.get_secret_value()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Config
@@ -18,6 +19,8 @@ class Services:
     clock: Clock
     applicants: ApplicantService
     registration: RegistrationService
+    # Called after a transaction queued outbox messages; the runner points it at the sender.
+    on_outbox: Callable[[], None] = field(default=lambda: None)
 
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock) -> Services:

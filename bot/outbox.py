@@ -1,0 +1,143 @@
+"""The outbox sender: drains queued messages at Telegram's rate, surviving every failure.
+
+- 429: wait Telegram's `retry_after` (every send pauses, as Telegram asks), then retry;
+- 5xx / timeouts / network: retry with exponential backoff, up to `max_attempts`;
+- 403 (the person blocked the bot): recorded as undeliverable, never retried;
+- 400 (a malformed message): recorded as failed, never retried.
+A row is marked sent right after Telegram accepts it. The one gap no Bot API client can close
+(a crash between Telegram accepting a message and the database recording it) would repeat that
+one message after a restart; nothing is ever lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.clock import Clock
+from storage import outbox as store
+from storage.db import Database
+from storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        clock: Clock,
+        *,
+        rate_per_second: float = 25.0,
+        concurrency: int = 16,
+        max_attempts: int = 8,
+        backoff_seconds: float = 0.5,
+    ) -> None:
+        self._db, self._bot, self._clock = db, bot, clock
+        self._interval = 1.0 / rate_per_second
+        self._slots = asyncio.Semaphore(concurrency)
+        self._max_attempts = max_attempts
+        self._backoff = backoff_seconds
+        self._wake = asyncio.Event()
+        self._resume_at = 0.0  # loop time before which nothing is sent (after a 429)
+        self._next_slot = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self.idle = asyncio.Event()
+
+    def notify(self) -> None:
+        """Something was queued: deliver it now rather than at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                sent_any = await self.drain()
+            except Exception:  # the database or a bug: log, wait a little, keep going
+                log.exception("outbox sender failed; retrying shortly")
+                sent_any = False
+            if not sent_any:
+                self.idle.set()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=5)
+                except TimeoutError:
+                    pass
+                self.idle.clear()
+
+    async def drain(self) -> bool:
+        """Deliver everything pending now; True if there was anything."""
+        last_id, worked = 0, False
+        while rows := await store.pending(self._db.reader, last_id, 200):
+            worked = True
+            last_id = rows[-1].id
+            await asyncio.gather(*(self._deliver(row) for row in rows))
+        return worked
+
+    async def _pace(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        start = max(now, self._next_slot, self._resume_at)
+        self._next_slot = start + self._interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        attempts = row.attempts
+        async with self._slots:
+            while True:
+                await self._pace()
+                try:
+                    message_id = await self._send(row)
+                except RetryAfter as exc:
+                    wait = exc.retry_after
+                    seconds = wait.total_seconds() if isinstance(wait, timedelta) else wait
+                    loop = asyncio.get_running_loop()
+                    self._resume_at = max(self._resume_at, loop.time() + float(seconds))
+                    continue
+                except Forbidden:
+                    await self._record(row, "forbidden", "undeliverable")
+                    return
+                except BadRequest as exc:
+                    log.warning("outbox row %s refused by Telegram: %s", row.id, exc.message)
+                    await self._record(row, "bad_request", "failed")
+                    return
+                except (NetworkError, TelegramError) as exc:  # 5xx, timeouts, connection
+                    attempts += 1
+                    if attempts >= self._max_attempts:
+                        await self._record(row, type(exc).__name__, "failed")
+                        return
+                    await self._record(row, type(exc).__name__, None)
+                    await asyncio.sleep(min(30.0, self._backoff * 2 ** (attempts - 1)))
+                    continue
+                async with self._db.write() as conn:
+                    await store.mark_sent(conn, row.id, message_id, self._clock.now())
+                return
+
+    async def _record(self, row: OutboxRow, error: str, final: str | None) -> None:
+        async with self._db.write() as conn:
+            await store.mark_attempt(conn, row.id, error, final)
+
+    async def _send(self, row: OutboxRow) -> int | None:
+        payload: dict[str, Any] = dict(row.payload)
+        markup = payload.pop("reply_markup", None)
+        if markup is not None:
+            payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
+        message = await self._bot.send_message(row.chat_id, **payload)
+        return message.message_id
