@@ -12,6 +12,7 @@ one message after a restart; nothing is ever lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -60,10 +61,8 @@ class OutboxSender:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         while True:
@@ -75,10 +74,8 @@ class OutboxSender:
                 sent_any = False
             if not sent_any:
                 self.idle.set()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=5)
-                except TimeoutError:
-                    pass
                 self.idle.clear()
 
     async def drain(self) -> bool:

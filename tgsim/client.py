@@ -130,10 +130,10 @@ class SimUser:
         meta = {"width": 640, "height": 360, "duration": 3, "mime_type": "video/mp4"}
         return await self._send_media("video", b"<fake mp4>", meta, chat)
 
-    async def send_location(self, latitude: float, longitude: float,
+    async def send_location(self, lat: float, lon: float,
                             chat: SimChat | SimUser | int | None = None) -> SimMessage:
         return self._post(chat, kind="location",
-                          content={"location": {"latitude": latitude, "longitude": longitude}})
+                          content={"location": {"latitude": lat, "longitude": lon}})
 
     async def share_contact(self, phone_number: str = "+6281234567890",
                             chat: SimChat | SimUser | int | None = None) -> SimMessage:

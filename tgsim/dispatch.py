@@ -70,7 +70,6 @@ async def dispatch(sim: Simulator, token: str, method: str, raw: dict[str, Any],
     started = time.perf_counter()
     call = Call(method=method, params=log_params(raw, files), at=sim.clock.time())
     sim.calls.append(call)
-    sim.touch()
     try:
         if sim.faults.latency > 0:
             await asyncio.sleep(sim.faults.latency)

@@ -202,22 +202,23 @@ class Simulator:
 
     async def wait_until(self, predicate: Callable[[], bool], within: float) -> None:
         """Wait until ``predicate()`` holds, re-checking on every state change."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while not predicate():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError(f"condition not met within {within} s")
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                if predicate():
-                    return
-                raise TimeoutError(f"condition not met within {within} s") from None
+        if predicate():
+            return
+        try:
+            async with asyncio.timeout(within):
+                while True:
+                    await self._changed.wait()
+                    if predicate():
+                        return
+        except TimeoutError:
+            if predicate():
+                return
+            raise TimeoutError(f"condition not met within {within} s") from None
 
     async def wait_change(self, within: float) -> bool:
         try:
-            await asyncio.wait_for(self._changed.wait(), within)
+            async with asyncio.timeout(within):
+                await self._changed.wait()
         except TimeoutError:
             return False
         return True

@@ -53,7 +53,8 @@ async def get_updates(sim: Simulator, p: Params) -> Any:
         previous.terminated = True
         sim.touch()
     me = _Poll()
-    sim.poller = me  # type: ignore[assignment]
+    sim.poller = me
+    sim.touch()
     try:
         if timeout > 0 and not sim.updates:
             with contextlib.suppress(TimeoutError):
