@@ -136,3 +136,11 @@ class Submit:
 class Erase:
     PREFIX: ClassVar[str]
     stage: Literal["ask", "confirm", "cancel"]
+
+
+# Staff review.
+@kind("sv")
+class Verdict:
+    PREFIX: ClassVar[str]
+    application: int
+    decision: Literal["pass", "fail"]

@@ -133,8 +133,14 @@ class OutboxSender:
 
     async def _send(self, row: OutboxRow) -> int | None:
         payload: dict[str, Any] = dict(row.payload)
+        method = payload.pop("method", "message")
         markup = payload.pop("reply_markup", None)
         if markup is not None:
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
-        message = await self._bot.send_message(row.chat_id, **payload)
+        send = {
+            "message": self._bot.send_message,
+            "photo": self._bot.send_photo,
+            "document": self._bot.send_document,
+        }[method]
+        message = await send(row.chat_id, **payload)
         return message.message_id

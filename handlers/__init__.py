@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import common, errors, registration
+from handlers import common, errors, registration, staff
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]
@@ -12,6 +12,8 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]
     common.register(app)
     # Registration: /daftar, /status, /batal, /hapus, the form's buttons, answers and uploads.
     registration.register(app)
+    # The staff group: decisions on review cards.
+    staff.register(app)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]

@@ -169,6 +169,7 @@ async def on_submit(update: Update, context: BotContext) -> None:
         return
     outcome, pos = await svc.submit(applicant.id)
     if outcome == "submitted":
+        context.services.notify_outbox()
         assert pos.application and pos.application.submitted_at
         zone = context.services.config.recruitment.zone
         when = texts.format_datetime(lang, pos.application.submitted_at.astimezone(zone))

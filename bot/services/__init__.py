@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.services.applicants import ApplicantService
 from bot.services.registration import RegistrationService
+from bot.services.review import ReviewService
 from storage.db import Database
 
 
@@ -19,15 +20,21 @@ class Services:
     clock: Clock
     applicants: ApplicantService
     registration: RegistrationService
+    review: ReviewService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
+    def notify_outbox(self) -> None:
+        self.on_outbox()
+
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock) -> Services:
+        review = ReviewService(db, clock, config)
         return cls(
             config=config,
             db=db,
             clock=clock,
             applicants=ApplicantService(db, clock),
-            registration=RegistrationService(db, clock, config.recruitment),
+            registration=RegistrationService(db, clock, config.recruitment, review),
+            review=review,
         )

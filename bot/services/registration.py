@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.domain import registration as reg
 from bot.domain.fields import FieldError
 from bot.recruitment import Recruitment
+from bot.services.review import ReviewService
 from storage import registrations as store
 from storage.db import Database
 from storage.registrations import Application, Document
@@ -49,10 +50,13 @@ class Upload:
 
 
 class RegistrationService:
-    def __init__(self, db: Database, clock: Clock, recruitment: Recruitment) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, recruitment: Recruitment, review: ReviewService
+    ) -> None:
         self._db = db
         self._clock = clock
         self._r = recruitment
+        self._review = review
 
     @property
     def districts(self) -> tuple[str, ...]:
@@ -248,6 +252,7 @@ class RegistrationService:
                 if state != "open":
                     return ("full" if state == "full" else "closed"), pos
             await store.mark_submitted(conn, pos.application.id, self._now())
+            await self._review.queue_card(conn, pos.application.id, applicant_id)
             return "submitted", await self._position(conn, applicant_id)
 
     async def erase(self, applicant_id: int) -> bool:

@@ -1,0 +1,90 @@
+"""The committee's review in the staff group: cards with documents and flags, first decision wins."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.runner import RunningBot
+from tests.e2e.conftest import StartBot, make_config
+from tests.e2e.journeys import Person, register, reply, submit
+from tgsim import SimChat, Simulator, SimMessage, SimUser
+
+
+async def staff_setup(sim: Simulator, bot_runner: StartBot, tmp_path: Path
+                      ) -> tuple[RunningBot, SimChat, SimUser, SimUser]:
+    bob, carol = sim.user("Bob", username="bob_bps"), sim.user("Carol")
+    group = sim.group("Panitia Mitra", members=[bob, carol], admins=[bob])
+    running = await bot_runner(make_config(sim, tmp_path / "db.sqlite3",
+                                           staff_chat_id=group.chat_id))
+    return running, group, bob, carol
+
+
+async def card_for(staff: SimUser, group: SimChat) -> tuple[list[SimMessage], SimMessage]:
+    """The three documents, then the card with the decision buttons."""
+    documents = [await staff.next_message(chat=group, timeout=10) for _ in range(3)]
+    return documents, await staff.next_message(chat=group, timeout=10)
+
+
+async def test_submitted_application_is_reviewed_and_the_applicant_told(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    john = sim.user("John", language_code="en")
+    await register(john, "en", Person(name="John Doe", nik="5201011508950004", sex="M",
+                                      birth_date="15-08-1995"))
+    await submit(john, "en")
+    documents, card = await card_for(bob, group)
+    assert [d.kind for d in documents] == ["photo", "photo", "document"]
+    assert "KTP" in documents[0].text and "Ijazah" in documents[2].text
+    assert "NIK: 5201011508950004" in card.text
+    assert "NIK diterbitkan di luar kabupaten ini" in card.text  # 5201 is not 5207
+    answer = await bob.click("✅ Lulus", message=card)
+    assert answer.text == "Tersimpan: ✅ Lulus."
+    told = await john.next_message(timeout=10)
+    assert "passed the administrative check" in told.text
+    row = await running.services.db.fetchone(
+        "SELECT actor_name, action FROM audit_log ORDER BY id DESC LIMIT 1")
+    assert tuple(row) == ("Bob", "decide_pass")
+
+
+async def test_two_staff_deciding_at_once_store_one_decision(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
+    siti = sim.user("Siti")
+    await register(siti)
+    await submit(siti)
+    _, card = await card_for(bob, group)
+    fail_data = card.button_data[0][1]
+    answers = await asyncio.gather(bob.click("✅ Lulus", message=card),
+                                   carol.click("❌ Tidak lulus", message=card))
+    texts_ = sorted(a.text or "" for a in answers)
+    assert texts_[0].startswith("Sudah diputuskan oleh") and texts_[1].startswith("Tersimpan")
+    decision = await siti.next_message(timeout=10)
+    await running.outbox.idle.wait()
+    assert len([m for m in sim.sent_messages(siti.id) if "seleksi administrasi" in m.text
+                and m.message_id >= decision.message_id]) == 1
+    rows = await running.services.db.fetchall(
+        "SELECT status FROM applications WHERE status IN ('admin_passed', 'admin_failed')")
+    assert len(rows) == 1
+    # a later click on the old card is told who decided, and changes nothing
+    late = await carol.click_data(fail_data, card)
+    assert (late.text or "").startswith("Sudah diputuskan oleh")
+
+
+async def test_decision_buttons_outside_the_staff_group_do_nothing(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    siti = sim.user("Siti")
+    await register(siti)
+    await submit(siti)
+    _, card = await card_for(bob, group)
+    mallory = sim.user("Mallory")
+    await mallory.send("/start")
+    welcome = await reply(mallory)
+    answer = await mallory.click_data(card.button_data[0][0], welcome)
+    assert answer.text == "Tombol ini hanya untuk panitia di grup panitia."
+    row = await running.services.db.fetchone("SELECT status FROM applications")
+    assert row[0] == "submitted"
