@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.runner import RunningBot
 from tests.e2e.conftest import StartBot, make_config
 from tests.e2e.journeys import Person, register, reply, submit
-from tgsim import SimChat, Simulator, SimMessage, SimUser
+from tgsim import SimChat, SimMessage, Simulator, SimUser
 
 
 async def staff_setup(sim: Simulator, bot_runner: StartBot, tmp_path: Path
