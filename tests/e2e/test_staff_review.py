@@ -1,4 +1,4 @@
-"""The committee's review in the staff group: cards with documents and flags, first decision wins."""
+"""Staff review in the group: cards with documents and flags; the first decision wins."""
 
 from __future__ import annotations
 
