@@ -45,7 +45,7 @@ def build_application(
         builder = builder.get_updates_request(updates_request)
     app = builder.build()
     attach_services(app, services)
-    register_all(app)
+    register_all(app, settings.staff_chat_id)
     return app
 
 

@@ -7,13 +7,13 @@ from telegram.ext import Application
 from handlers import common, errors, registration, staff
 
 
-def register_all(app: Application) -> None:  # type: ignore[type-arg]
+def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
     # Applicant basics: /start, /menu, /help, /bahasa and the main menu buttons.
     common.register(app)
     # Registration: /daftar, /status, /batal, /hapus, the form's buttons, answers and uploads.
     registration.register(app)
-    # The staff group: decisions on review cards.
-    staff.register(app)
+    # The staff group: decisions on review cards, committee commands (only in that group).
+    staff.register(app, staff_chat_id)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from bot.config import Config
 from bot.services.applicants import ApplicantService
 from bot.services.registration import RegistrationService
 from bot.services.review import ReviewService
+from bot.services.staff import StaffService
 from storage.db import Database
 
 
@@ -21,6 +22,7 @@ class Services:
     applicants: ApplicantService
     registration: RegistrationService
     review: ReviewService
+    staff: StaffService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -37,4 +39,5 @@ class Services:
             applicants=ApplicantService(db, clock),
             registration=RegistrationService(db, clock, config.recruitment, review),
             review=review,
+            staff=StaffService(db, clock, config.recruitment),
         )

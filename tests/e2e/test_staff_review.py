@@ -88,3 +88,26 @@ async def test_decision_buttons_outside_the_staff_group_do_nothing(
     assert answer.text == "Tombol ini hanya untuk panitia di grup panitia."
     row = await running.services.db.fetchone("SELECT status FROM applications")
     assert row[0] == "submitted"
+
+
+async def test_only_group_admins_open_and_close_registration(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
+    await carol.send("/tutup", chat=group)  # a member, not an administrator
+    assert "hanya untuk admin" in (await carol.next_message(chat=group)).text
+    await carol.send("/tutup")  # in a private chat: no staff data, just the usual answer
+    assert "/menu" in (await carol.next_message()).text
+    siti = sim.user("Siti")
+    await siti.send("/daftar")
+    assert "Sebelum mendaftar" in (await reply(siti)).text  # still open
+    await bob.send("/tutup", chat=group)
+    await bob.next_message(chat=group)  # Bob also sees the answer Carol got
+    assert "ditutup" in (await bob.next_message(chat=group)).text
+    ani = sim.user("Ani")
+    await ani.send("/daftar")
+    assert "sudah ditutup" in (await reply(ani)).text
+    rows = await running.services.db.fetchall(
+        "SELECT actor_name, action, allowed FROM audit_log ORDER BY id")
+    assert [tuple(r) for r in rows] == [("Carol", "registration_tutup", 0),
+                                        ("Bob", "registration_closed", 1)]
