@@ -141,6 +141,22 @@ class Erase:
 # Staff review.
 @kind("sv")
 class Verdict:
+    """Card buttons: decide (pass), open a sub-menu (fail, fix), act on it (fixsend, back)."""
+
     PREFIX: ClassVar[str]
     application: int
-    decision: Literal["pass", "fail"]
+    decision: Literal["pass", "fail", "fix", "fixsend", "back"]
+
+
+@kind("sr")
+class FailReason:
+    PREFIX: ClassVar[str]
+    application: int
+    reason: Literal["documents", "mismatch", "requirements", "other"]
+
+
+@kind("sf")
+class FixItem:
+    PREFIX: ClassVar[str]
+    application: int
+    item: Literal[_reg.ITEMS]  # type: ignore[valid-type]

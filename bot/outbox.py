@@ -84,8 +84,16 @@ class OutboxSender:
         while rows := await store.pending(self._db.reader, last_id, 200):
             worked = True
             last_id = rows[-1].id
-            await asyncio.gather(*(self._deliver(row) for row in rows))
+            by_chat: dict[int, list[OutboxRow]] = {}
+            for row in rows:
+                by_chat.setdefault(row.chat_id, []).append(row)
+            await asyncio.gather(*(self._deliver_in_order(chat) for chat in by_chat.values()))
         return worked
+
+    async def _deliver_in_order(self, rows: list[OutboxRow]) -> None:
+        """One chat's messages strictly in the order they were queued; chats in parallel."""
+        for row in rows:
+            await self._deliver(row)
 
     async def _pace(self) -> None:
         loop = asyncio.get_running_loop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import common, errors, registration, staff
+from handlers import common, errors, registration, staff, staff_commands
 
 
 def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
@@ -12,8 +12,10 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     common.register(app)
     # Registration: /daftar, /status, /batal, /hapus, the form's buttons, answers and uploads.
     registration.register(app)
-    # The staff group: decisions on review cards, committee commands (only in that group).
+    # The staff group: decisions on review cards, then committee commands (only in that
+    # group; the same command names anywhere else are refused and audited).
     staff.register(app, staff_chat_id)
+    staff_commands.register(app, staff_chat_id)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)
     app.add_error_handler(errors.on_error)  # type: ignore[arg-type]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -12,7 +11,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot import callbacks, texts
+from bot import callbacks, labels, texts
 from bot.domain import registration as reg
 from bot.domain.fields import FieldError
 from bot.recruitment import Recruitment
@@ -41,21 +40,7 @@ def field_error(lang: str, error: FieldError) -> str:
 
 
 def choice_label(lang: str, key: str, value: object, r: Recruitment) -> str:
-    """How a stored value reads in the review."""
-    if value is None:
-        return "–"
-    if key == "sex":
-        return _t(lang, f"reg.sex_{value}")
-    if key == "district" and value == reg.OUTSIDE:
-        return _t(lang, "reg.outside", regency=r.region.regency_name)
-    if key in ("experience", "motorbike"):
-        return _t(lang, "reg.answer_yes" if value == 1 else "reg.answer_no")
-    if key == "devices":
-        chosen = [d for d in str(value).split(",") if d]
-        return ", ".join(_t(lang, f"reg.device_{d}") for d in chosen) or _t(lang, "reg.none")
-    if key == "birth_date":
-        return date.fromisoformat(str(value)).strftime("%d-%m-%Y")
-    return str(value)
+    return labels.value_label(lang, key, value, r.region.regency_name)
 
 
 def _choice_buttons(lang: str, key: str, r: Recruitment) -> InlineKeyboardMarkup:
@@ -162,6 +147,8 @@ def review_screen(lang: str, pos: Position, r: Recruitment) -> Screen:
          _t(lang, "reg.review_hint")]
     )
     items = [i for i in reg.ITEMS if i in reg.DOCUMENTS or reg.needed(i, pos.profile)]
+    if pos.status == "needs_fix":  # only what the committee reopened may change
+        items = [i for i in items if i in pos.draft.reopened]
     edits = [button("✏️ " + _t(lang, f"reg.label_{i}"), callbacks.Edit(i)) for i in items]
     rows = _rows(edits, 3)
     rows.append([button(_t(lang, "reg.submit"), callbacks.Submit("ask"))])

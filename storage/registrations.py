@@ -220,3 +220,18 @@ async def get_flag(conn: aiosqlite.Connection, recruitment: str, name: str) -> s
     ) as cur:
         row = await cur.fetchone()
     return row[0] if row else None
+
+
+async def clear_items(
+    conn: aiosqlite.Connection, applicant_id: int, items: list[str], now: datetime
+) -> None:
+    """Forget the answers to `items` (profile fields or documents) so they are asked again."""
+    for item in items:
+        if item in PROFILE_COLUMNS:
+            await set_profile_field(conn, applicant_id, item, None, now)
+            if item == "devices":
+                await set_profile_field(conn, applicant_id, "devices_draft", None, now)
+        else:
+            await conn.execute(
+                "DELETE FROM documents WHERE applicant_id = ? AND kind = ?", (applicant_id, item)
+            )

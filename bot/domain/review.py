@@ -36,3 +36,6 @@ def flags(
     if not preferred.sma_or_higher:
         found.append("no_sma")
     return found
+
+
+FAIL_REASONS = ("documents", "mismatch", "requirements")

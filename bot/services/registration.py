@@ -234,6 +234,10 @@ class RegistrationService:
 
         async def apply(conn: aiosqlite.Connection, pos: Position) -> None:
             assert pos.application
+            if pos.application.status == "needs_fix" and item not in (
+                None, *pos.application.reopened
+            ):
+                raise StaleAction(pos)  # only what the committee reopened may change
             await store.update_open_application(conn, pos.application.id, self._now(),
                                                 editing=item)
 

@@ -1,10 +1,14 @@
-"""Staff actions other than reviewing: switches of the recruitment, audited refusals."""
+"""Staff actions other than reviewing: queue, search, records, statistics, export, switches.
+Every action that changes something or takes data out is written to the audit log."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.clock import Clock
 from bot.recruitment import Recruitment
-from storage import reviews
+from bot.services.export import applicants_xlsx
+from storage import registrations, reviews, staff_queries
 from storage.db import Database
 from storage.timestamps import to_db
 
@@ -36,3 +40,29 @@ class StaffService:
         async with self._db.write() as conn:
             await reviews.audit(conn, actor_id, actor_name, action, self._clock.now(),
                                 allowed=False)
+
+    async def queue(self, page: int, size: int = 5) -> tuple[int, list[dict[str, Any]]]:
+        return await staff_queries.pending(self._db.reader, self._r.code, (page - 1) * size, size)
+
+    async def search(self, term: str) -> list[dict[str, Any]]:
+        return await staff_queries.search(self._db.reader, self._r.code, term)
+
+    async def record(self, application_id: int) -> tuple[dict[str, Any], list[str],
+                                                          list[dict[str, Any]]] | None:
+        found = await staff_queries.record(self._db.reader, application_id)
+        if found is None:
+            return None
+        docs = await registrations.get_documents(self._db.reader, found["applicant_id"])
+        trail = await staff_queries.audit_trail(self._db.reader, found["applicant_id"])
+        return found, sorted(docs), trail
+
+    async def stats(self) -> dict[str, list[tuple[str, int]]]:
+        return await staff_queries.stats(self._db.reader, self._r.code)
+
+    async def export(self, actor_id: int, actor_name: str) -> tuple[bytes, int]:
+        rows = await staff_queries.export_rows(self._db.reader, self._r.code)
+        data = applicants_xlsx(rows, self._r.zone, self._r.name)
+        async with self._db.write() as conn:
+            await reviews.audit(conn, actor_id, actor_name, "export", self._clock.now(),
+                                detail={"rows": len(rows)})
+        return data, len(rows)

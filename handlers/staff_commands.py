@@ -1,0 +1,208 @@
+"""Committee commands in the staff group. Reading commands are for every member; /ekspor,
+/buka and /tutup for the group's administrators only. Outside the group they give nothing."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from datetime import date
+
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot import texts
+from bot.context import BotContext
+from bot.services import review_markup
+from bot.services.review import STAFF_LANG, card_text
+from storage.timestamps import from_db
+
+ROLE_TTL_SECONDS = 60.0
+READ_COMMANDS = {"antrian": "queue", "cari": "search", "data": "record", "jejak": "audit",
+                 "statistik": "stats"}
+ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close"}
+ALL_NAMES = [n for pair in (*READ_COMMANDS.items(), *ADMIN_COMMANDS.items()) for n in pair]
+
+
+def _t(key: str, **params: object) -> str:
+    return texts.get(STAFF_LANG, key, **params)
+
+
+def _esc(value: object) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _when(context: BotContext, stored: str | None) -> str:
+    if not stored:
+        return "–"
+    zone = context.services.config.recruitment.zone
+    return texts.format_datetime(STAFF_LANG, from_db(stored).astimezone(zone))
+
+
+async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
+    roles = context.services.staff.role_cache
+    cached = roles.get(user_id)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    admin = member.status in ("administrator", "creator")
+    roles[user_id] = (admin, time.monotonic() + ROLE_TTL_SECONDS)
+    return admin
+
+
+def _parts(update: Update) -> tuple[Message, str, list[str]]:
+    message = update.effective_message
+    assert message is not None and message.text
+    words = message.text.split()
+    return message, words[0].split("@")[0].lstrip("/").lower(), words[1:]
+
+
+def _number(args: list[str]) -> int | None:
+    return int(args[0].lstrip("#")) if args and args[0].lstrip("#").isdigit() else None
+
+
+async def staff_help(update: Update, context: BotContext) -> None:
+    message, _, _ = _parts(update)
+    await message.reply_text(_t("staff.help"))
+
+
+async def queue(update: Update, context: BotContext) -> None:
+    message, _, args = _parts(update)
+    page = max(1, _number(args) or 1)
+    total, rows = await context.services.staff.queue(page)
+    if total == 0:
+        await message.reply_text(_t("staff.queue_empty"))
+        return
+    pages = math.ceil(total / 5)
+    await message.reply_text(_t("staff.queue", count=total, page=page, pages=pages))
+    review = context.services.review
+    for row in rows:
+        text = await review.card(context.services.db.reader, row["application_id"],
+                                 row["applicant_id"])
+        markup = InlineKeyboardMarkup.de_json(review_markup.main(row["application_id"]),
+                                              context.bot)
+        await message.reply_text(text, reply_markup=markup)
+    if page < pages:
+        await message.reply_text(_t("staff.queue_more", next=page + 1))
+
+
+async def search(update: Update, context: BotContext) -> None:
+    message, _, args = _parts(update)
+    if not args:
+        await message.reply_text(_t("staff.usage_search"))
+        return
+    rows = await context.services.staff.search(" ".join(args))
+    if not rows:
+        await message.reply_text(_t("staff.not_found"))
+        return
+    lines = [_t("staff.found", count=len(rows))]
+    for r in rows:
+        user = f" · @{_esc(r['username'])}" if r["username"] else ""
+        lines.append(f"#{r['application_id']} {_esc(r['full_name'] or '–')} · NIK "
+                     f"{_esc(r['nik'] or '–')}{user} · {r['status']}")
+    await message.reply_text("\n".join(lines))
+
+
+async def record(update: Update, context: BotContext) -> None:
+    message, _, args = _parts(update)
+    number = _number(args)
+    found = await context.services.staff.record(number) if number else None
+    if number is None:
+        await message.reply_text(_t("staff.usage_id"))
+        return
+    if found is None:
+        await message.reply_text(_t("staff.not_found"))
+        return
+    row, documents, trail = found
+    lines = [_t("staff.record_title", id=number, status=row["status"])]
+    lines.append(card_text(number, row, []).split("\n", 1)[1])
+    labels = ", ".join(texts.get(STAFF_LANG, f"reg.label_{d}") for d in documents) or "–"
+    lines.append(_t("staff.record_documents", documents=labels))
+    if row["decided_by_name"]:
+        lines.append(_t("staff.record_decided", by=_esc(row["decided_by_name"]),
+                        at=_when(context, row["decided_at"])))
+    if row["decision_reason"]:
+        lines.append(_t("staff.record_reason", reason=_esc(row["decision_reason"])))
+    lines += ["", *_trail_lines(context, trail)]
+    await message.reply_text("\n".join(lines))
+
+
+def _trail_lines(context: BotContext, trail: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    if not trail:
+        return [_t("staff.trail_empty")]
+    return [
+        f"{_when(context, e['at'])} · {_esc(e['actor_name'])} · {e['action']}"
+        + ("" if e["allowed"] else " (ditolak)")
+        + (f" · {_esc(json.loads(e['detail']).get('reason'))}"
+           if json.loads(e["detail"]).get("reason") else "")
+        for e in trail
+    ]
+
+
+async def audit_trail(update: Update, context: BotContext) -> None:
+    message, _, args = _parts(update)
+    number = _number(args)
+    found = await context.services.staff.record(number) if number else None
+    if found is None:
+        await message.reply_text(_t("staff.usage_id") if number is None else _t("staff.not_found"))
+        return
+    lines = [_t("staff.trail_title", id=number), *_trail_lines(context, found[2])]
+    await message.reply_text("\n".join(lines))
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    message, _, _ = _parts(update)
+    counts = await context.services.staff.stats()
+    lines = [_t("staff.stats_title")]
+    for name in ("status", "district", "education"):
+        lines += ["", _t(f"staff.stats_{name}")]
+        lines += [f"• {_esc(key)}: {n}" for key, n in counts[name]] or ["• –"]
+    await message.reply_text("\n".join(lines))
+
+
+async def admin_command(update: Update, context: BotContext) -> None:
+    """/ekspor, /buka, /tutup: group administrators only; every attempt is audited."""
+    message, command, _ = _parts(update)
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    action = ADMIN_COMMANDS.get(command, command)
+    if not await is_admin(context, chat.id, user.id):
+        await context.services.staff.refused(user.id, user.full_name, action)
+        await message.reply_text(_t("staff.admin_only"))
+        return
+    staff = context.services.staff
+    if action == "export":
+        data, count = await staff.export(user.id, user.full_name)
+        code = context.services.config.recruitment.code
+        name = f"pendaftar-{code}-{date.today():%Y%m%d}.xlsx"
+        await message.reply_document(InputFile(data, filename=name),
+                                     caption=_t("staff.exported", count=count,
+                                                by=_esc(user.full_name)))
+        return
+    opening = action == "open"
+    await staff.set_registration(opening, user.id, user.full_name)
+    key = "staff.registration_opened" if opening else "staff.registration_closed"
+    await message.reply_text(_t(key, by=_esc(user.full_name)))
+
+
+async def outside_group(update: Update, context: BotContext) -> None:
+    """A committee command anywhere but the staff group: no data, and the attempt is kept."""
+    message, command, _ = _parts(update)
+    user = update.effective_user
+    assert user is not None
+    await context.services.staff.refused(user.id, user.full_name, f"outside_group:{command}")
+    await message.reply_text(_t("staff.staff_only"))
+
+
+def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
+    if staff_chat_id is not None:
+        group = filters.Chat(staff_chat_id)
+        app.add_handler(CommandHandler("help", staff_help, filters=group))
+        app.add_handler(CommandHandler(["antrian", "queue"], queue, filters=group))
+        app.add_handler(CommandHandler(["cari", "search"], search, filters=group))
+        app.add_handler(CommandHandler(["data", "record"], record, filters=group))
+        app.add_handler(CommandHandler(["jejak", "audit"], audit_trail, filters=group))
+        app.add_handler(CommandHandler(["statistik", "stats"], stats, filters=group))
+        app.add_handler(CommandHandler(list(ADMIN_COMMANDS) + list(ADMIN_COMMANDS.values()),
+                                       admin_command, filters=group))
+    app.add_handler(CommandHandler(ALL_NAMES, outside_group))
