@@ -1,0 +1,106 @@
+"""Committee commands in the staff group, and the same commands refused everywhere else."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import StartBot
+from tests.e2e.journeys import Person, register, submit
+from tests.e2e.test_staff_review import card_for, staff_setup
+from tgsim import SimChat, Simulator, SimUser
+
+STAFF_COMMANDS = ["/antrian", "/cari Siti", "/data 1", "/jejak 1", "/statistik", "/ekspor",
+                  "/buka", "/tutup"]
+
+
+async def ask(staff: SimUser, group: SimChat, command: str) -> str:
+    """Send a command in the group and return the bot's newest reply there."""
+    before = len(staff.messages(chat=group))
+    await staff.send(command, chat=group)
+    await staff.wait_for(lambda: any(m.from_bot for m in staff.messages(chat=group)[before:]),
+                         timeout=10)
+    return [m for m in staff.messages(chat=group)[before:] if m.from_bot][0].text or ""
+
+
+async def two_applicants(sim: Simulator, bob: SimUser, group: SimChat) -> None:
+    siti, john = sim.user("Siti", username="siti_ksb"), sim.user("John", language_code="en")
+    await register(siti)
+    await submit(siti)
+    await card_for(bob, group)
+    await register(john, "en", Person(name="John Doe", nik="5207011508950004", sex="M",
+                                      birth_date="15-08-1995", district="Maluk",
+                                      education="S1"))
+    await submit(john, "en")
+    _, card = await card_for(bob, group)
+    await bob.click("✅ Lulus", message=card)
+
+
+async def test_queue_search_record_trail_and_statistics(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    _, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
+    await two_applicants(sim, bob, group)
+    queue = await ask(carol, group, "/antrian")
+    assert "1 pendaftaran menunggu" in queue
+    await carol.wait_for(lambda: "Pendaftaran #1" in (carol.messages(chat=group)[-1].text or ""))
+    assert carol.messages(chat=group)[-1].buttons[0] == ["✅ Lulus", "❌ Tidak lulus"]
+    for term in ("aminah", "5207014508950003", "@siti_ksb"):
+        found = await ask(carol, group, f"/cari {term}")
+        assert found.startswith("Ditemukan 1") and "#1 Siti Aminah" in found, term
+    assert await ask(carol, group, "/cari zzz") == "Tidak ditemukan."
+    record = await ask(carol, group, "/data 2")
+    assert "Pendaftaran #2" in record and "admin_passed" in record and "John Doe" in record
+    assert "Diputuskan oleh Bob" in record and "decide_pass" in record
+    trail = await ask(carol, group, "/jejak 2")
+    assert "Bob · decide_pass" in trail
+    stats = await ask(carol, group, "/statistik")
+    assert "• submitted: 1" in stats and "• admin_passed: 1" in stats
+    assert "• Maluk: 1" in stats and "• S1: 1" in stats
+
+
+async def test_export_is_an_xlsx_for_administrators_only(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
+    await two_applicants(sim, bob, group)
+    assert "hanya untuk admin" in await ask(carol, group, "/ekspor")
+    caption = await ask(bob, group, "/ekspor")
+    assert "Ekspor 2 pendaftar oleh Bob" in caption
+    document = bob.messages(chat=group)[-1]
+    assert document.kind == "document" and document.file is not None
+    assert document.file["file_name"].endswith(".xlsx")
+    book = load_workbook(io.BytesIO(sim.file_bytes(document.file["file_id"])))
+    rows = list(book.active.iter_rows(values_only=True))
+    header, data = rows[0], rows[1:]
+    assert len(data) == 2
+    record = [dict(zip(header, row, strict=True)) for row in data]
+    assert [r["full_name"] for r in record] == ["Siti Aminah", "John Doe"]
+    assert [r["status"] for r in record] == ["submitted", "admin_passed"]
+    assert record[0]["nik"] == "5207014508950003" and record[1]["decided_by_name"] == "Bob"
+    audit = await running.services.db.fetchall(
+        "SELECT actor_name, action, allowed FROM audit_log WHERE action = 'export' ORDER BY id")
+    assert [tuple(r) for r in audit] == [("Carol", "export", 0), ("Bob", "export", 1)]
+
+
+async def test_staff_commands_from_outside_the_group_give_nothing(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    await two_applicants(sim, bob, group)
+    mallory = sim.user("Mallory")
+    before = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
+    for command in STAFF_COMMANDS:
+        await mallory.send(command)
+        reply = await mallory.next_message()
+        assert reply.text == "Perintah ini hanya untuk panitia di grup panitia.", command
+        assert reply.kind == "text"
+    after = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
+    assert [tuple(r) for r in before] == [tuple(r) for r in after]
+    refused = await running.services.db.fetchall(
+        "SELECT action FROM audit_log WHERE actor_name = 'Mallory' AND allowed = 0")
+    assert len(refused) == len(STAFF_COMMANDS)
+    flag = await running.services.db.fetchone("SELECT count(*) FROM recruitment_flags")
+    assert flag[0] == 0
