@@ -17,7 +17,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
@@ -26,6 +26,7 @@ from storage.db import Database
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
+ALBUM_TYPES = {"photo": InputMediaPhoto, "document": InputMediaDocument}
 
 
 class OutboxSender:
@@ -145,6 +146,11 @@ class OutboxSender:
         markup = payload.pop("reply_markup", None)
         if markup is not None:
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
+        if method == "media_group":
+            album = [ALBUM_TYPES[item["type"]](item["media"], caption=item.get("caption"))
+                     for item in payload["media"]]
+            messages = await self._bot.send_media_group(row.chat_id, album)
+            return messages[0].message_id
         send = {
             "message": self._bot.send_message,
             "photo": self._bot.send_photo,

@@ -47,14 +47,20 @@ class ReviewService:
             return
         now = self._clock.now()
         documents = await store.get_documents(conn, applicant_id)
+        # An album where Telegram allows one: photos group with photos, files with files.
+        items: dict[str, list[dict[str, str]]] = {"photo": [], "document": []}
         for kind in reg.DOCUMENTS:
             doc = documents.get(kind)
-            if doc is None:
-                continue
-            method = "photo" if doc.media_type == "photo" else "document"
-            caption = f"{texts.get(STAFF_LANG, f'reg.label_{kind}')} · #{application_id}"
-            await outbox.enqueue(conn, staff, {"method": method, method: doc.file_id,
-                                               "caption": caption}, now)
+            if doc is not None:
+                method = "photo" if doc.media_type == "photo" else "document"
+                caption = f"{texts.get(STAFF_LANG, f'reg.label_{kind}')} · #{application_id}"
+                items[method].append({"type": method, "media": doc.file_id, "caption": caption})
+        for method, media in items.items():
+            if len(media) >= 2:
+                await outbox.enqueue(conn, staff, {"method": "media_group", "media": media}, now)
+            for item in media if len(media) == 1 else []:
+                await outbox.enqueue(conn, staff, {"method": method, method: item["media"],
+                                                   "caption": item["caption"]}, now)
         card = await self.card(conn, application_id, applicant_id)
         await outbox.enqueue(conn, staff, {"text": card,
                                            "reply_markup": review_markup.main(application_id)},

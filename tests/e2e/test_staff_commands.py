@@ -22,7 +22,7 @@ async def ask(staff: SimUser, group: SimChat, command: str) -> str:
     await staff.send(command, chat=group)
     await staff.wait_for(lambda: any(m.from_bot for m in staff.messages(chat=group)[before:]),
                          timeout=10)
-    return [m for m in staff.messages(chat=group)[before:] if m.from_bot][0].text or ""
+    return next(m for m in staff.messages(chat=group)[before:] if m.from_bot).text or ""
 
 
 async def two_applicants(sim: Simulator, bob: SimUser, group: SimChat) -> None:
