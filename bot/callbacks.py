@@ -160,3 +160,10 @@ class FixItem:
     PREFIX: ClassVar[str]
     application: int
     item: Literal[_reg.ITEMS]  # type: ignore[valid-type]
+
+
+@kind("qb")
+class BankImport:
+    PREFIX: ClassVar[str]
+    import_id: int
+    action: Literal["activate", "cancel"]

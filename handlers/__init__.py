@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import common, errors, registration, staff, staff_commands
+from handlers import common, errors, registration, staff, staff_bank, staff_commands
 
 
 def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
@@ -15,6 +15,7 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     # The staff group: decisions on review cards, then committee commands (only in that
     # group; the same command names anywhere else are refused and audited).
     staff.register(app, staff_chat_id)
+    staff_bank.register(app, staff_chat_id)
     staff_commands.register(app, staff_chat_id)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)

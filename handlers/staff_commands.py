@@ -21,7 +21,9 @@ ROLE_TTL_SECONDS = 60.0
 READ_COMMANDS = {"antrian": "queue", "cari": "search", "data": "record", "jejak": "audit",
                  "statistik": "stats"}
 ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close"}
-ALL_NAMES = [n for pair in (*READ_COMMANDS.items(), *ADMIN_COMMANDS.items()) for n in pair]
+OTHER_STAFF_COMMANDS = {"impor": "import", "banksoal": "bank"}  # handlers/staff_bank.py
+ALL_NAMES = [n for names in (READ_COMMANDS, ADMIN_COMMANDS, OTHER_STAFF_COMMANDS)
+             for pair in names.items() for n in pair]
 
 
 def _t(key: str, **params: object) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Config
 from bot.services.applicants import ApplicantService
+from bot.services.bank import BankService
 from bot.services.registration import RegistrationService
 from bot.services.review import ReviewService
 from bot.services.staff import StaffService
@@ -23,6 +24,7 @@ class Services:
     registration: RegistrationService
     review: ReviewService
     staff: StaffService
+    bank: BankService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -40,4 +42,5 @@ class Services:
             registration=RegistrationService(db, clock, config.recruitment, review),
             review=review,
             staff=StaffService(db, clock, config.recruitment),
+            bank=BankService(db, clock, config.recruitment),
         )

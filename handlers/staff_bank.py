@@ -1,0 +1,121 @@
+"""Question bank in the staff group: /impor a file (admins; validated, then confirmed) and
+/banksoal to see the bank in use."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callbacks, texts
+from bot.context import BotContext
+from bot.services.bank import ImportReport
+from bot.services.review import STAFF_LANG
+from handlers.staff_commands import is_admin
+from question_bank import CATEGORY_LABELS, MAX_FILE_BYTES, Bank, format_report
+
+MAX_SHOWN_ERRORS = 40
+
+
+def _t(key: str, **params: object) -> str:
+    return texts.get(STAFF_LANG, key, **params)
+
+
+def _esc(value: object) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def categories(bank: Bank) -> str:
+    return "\n".join(f"• {CATEGORY_LABELS.get(c, (c,))[0]}: {n}"
+                     for c, n in sorted(bank.counts().items()))
+
+
+def report_text(report: ImportReport) -> str:
+    name = _esc(report.filename)
+    if report.errors:
+        listed = format_report(report.errors, "id", max_errors=MAX_SHOWN_ERRORS)
+        return _t("staff.bank_rejected", file=name, count=len(report.errors),
+                  errors=_esc(listed))[:4000]
+    if report.blueprint_problems:
+        return _t("staff.bank_blueprint", file=name,
+                  problems=_esc("\n".join(f"- {p}" for p in report.blueprint_problems)))
+    assert report.bank is not None
+    return _t("staff.bank_checked", file=name, count=len(report.bank.questions),
+              version=_esc(report.bank.version), categories=_esc(categories(report.bank)))
+
+
+async def import_file(update: Update, context: BotContext) -> None:
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    assert message is not None and user is not None and chat is not None
+    source: Message | None = message if message.document else message.reply_to_message
+    if not await is_admin(context, chat.id, user.id):
+        await context.services.staff.refused(user.id, user.full_name, "bank_import")
+        await message.reply_text(_t("staff.admin_only"))
+        return
+    if source is None or source.document is None:
+        await message.reply_text(_t("staff.bank_usage"))
+        return
+    document = source.document
+    if (document.file_size or 0) > MAX_FILE_BYTES:
+        await message.reply_text(_t("staff.bank_too_large", limit_mb=MAX_FILE_BYTES // 2**20))
+        return
+    file = await document.get_file()
+    data = bytes(await file.download_as_bytearray())
+    report = await context.services.bank.prepare_import(
+        data, document.file_name or "bank", user.id, user.full_name)
+    markup = None
+    if report.import_id is not None:
+        markup = InlineKeyboardMarkup([[
+            InlineKeyboardButton(_t("staff.bank_activate"), callback_data=callbacks.encode(
+                callbacks.BankImport(report.import_id, "activate"))),
+            InlineKeyboardButton(_t("staff.bank_cancel"), callback_data=callbacks.encode(
+                callbacks.BankImport(report.import_id, "cancel"))),
+        ]])
+    await message.reply_text(report_text(report), reply_markup=markup)
+
+
+async def confirm_import(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None and isinstance(query.message, Message)
+    data = callbacks.decode(query.data)
+    staff_chat = context.services.config.settings.staff_chat_id
+    if query.message.chat.id != staff_chat or not isinstance(data, callbacks.BankImport):
+        await query.answer(_t("staff.not_staff"), show_alert=True)
+        return
+    if not await is_admin(context, staff_chat, user.id):
+        await context.services.staff.refused(user.id, user.full_name, "bank_activate")
+        await query.answer(_t("staff.admin_only"), show_alert=True)
+        return
+    activate = data.action == "activate"
+    done = await context.services.bank.decide_import(data.import_id, activate, user.id,
+                                                     user.full_name)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if not done:
+        await query.message.reply_text(_t("stale_button"))
+    elif activate:
+        version, _ = await context.services.bank.active()
+        await query.message.reply_text(_t("staff.bank_activated", version=_esc(version),
+                                          by=_esc(user.full_name)))
+    else:
+        await query.message.reply_text(_t("staff.bank_cancelled"))
+
+
+async def bank_status(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    version, bank = await context.services.bank.active()
+    source = _t("staff.bank_imported") if await context.services.bank.is_imported() \
+        else _t("staff.bank_bundled")
+    await update.effective_message.reply_text(_t(
+        "staff.bank_status", version=_esc(version), source=source,
+        count=len(bank.questions), categories=_esc(categories(bank))))
+
+
+def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
+    if staff_chat_id is None:
+        return
+    group = filters.Chat(staff_chat_id)
+    app.add_handler(CommandHandler(["impor", "import"], import_file, filters=group))
+    app.add_handler(MessageHandler(
+        group & filters.Document.ALL & filters.CaptionRegex(r"^/(impor|import)\b"), import_file))
+    app.add_handler(CommandHandler(["banksoal", "bank"], bank_status, filters=group))
+    app.add_handler(CallbackQueryHandler(confirm_import, pattern=r"^qb:"))

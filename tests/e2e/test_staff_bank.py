@@ -1,0 +1,83 @@
+"""Staff import a question bank from Excel in the group: a report of every bad row, and a
+clean file becomes the active bank only with an administrator's confirmation."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from question_bank import Bank, bundled_bank, export_bank_bytes
+from tests.e2e.conftest import StartBot
+from tests.e2e.test_staff_commands import ask
+from tests.e2e.test_staff_review import staff_setup
+from tgsim import Simulator
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER = ["id", "kategori", "tingkat", "soal", "pilihan_a", "pilihan_b", "pilihan_c",
+          "pilihan_d", "kunci", "pembahasan"]
+
+
+def broken_workbook() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    sheet.append(["Q1", "numerik", 1, "2 + 2 = ...", "3", "4", "5", "6", "B", "Dua tambah dua."])
+    sheet.append(["Q2", "numerik", 1, "3 + 3 = ...", "5", "6", "7", "8", None, None])  # no key
+    sheet.append(["Q3", "logika", 2, "Pilih yang benar", "a", "b", "c", "d", "E", None])
+    sheet.append(["Q1", "logika", 2, "Duplikat id", "a", "b", "c", "d", "A", None])
+    sheet.append(["Q5", "numerik", 1, "x" * 5000, "a", "b", "c", "d", "A", None])  # too long
+    sheet.append(["Q6", None, 1, "Tanpa kategori", "a", "b", "c", "d", "A", None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_a_broken_spreadsheet_is_reported_row_by_row_and_not_imported(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    before = len(bob.messages(chat=group))
+    await bob.send_document(broken_workbook(), "soal-baru.xlsx", XLSX, caption="/impor",
+                            chat=group)
+    await bob.wait_for(lambda: any(m.from_bot for m in bob.messages(chat=group)[before:]),
+                       timeout=10)
+    report = next(m for m in bob.messages(chat=group)[before:] if m.from_bot)
+    assert "tidak diimpor" in report.text and not report.buttons
+    for row in ("baris 3", "baris 4", "baris 5", "baris 6", "baris 7"):
+        assert row in report.text, row
+    count = await running.services.db.fetchone("SELECT count(*) FROM question_banks")
+    assert count[0] == 0
+    version, _ = await running.services.bank.active()
+    assert version == bundled_bank().version
+
+
+async def test_a_clean_spreadsheet_becomes_active_after_confirmation(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
+    new = Bank(version="2024.2-panitia", questions=bundled_bank().questions[:150])
+    data = export_bank_bytes(new, "xlsx")
+    await carol.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
+    assert "hanya untuk admin" in await ask_last(carol, group)
+    before = len(bob.messages(chat=group))
+    await bob.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
+    await bob.wait_for(lambda: any(m.buttons for m in bob.messages(chat=group)[before:]),
+                       timeout=10)
+    report = next(m for m in bob.messages(chat=group)[before:] if m.buttons)
+    assert "valid: 150 soal, versi 2024.2-panitia" in report.text
+    version, _ = await running.services.bank.active()
+    assert version != "2024.2-panitia"  # not before the confirmation
+    await bob.click("✅ Aktifkan", message=report)
+    await bob.wait_for(lambda: "aktif mulai sekarang" in (bob.messages(chat=group)[-1].text or ""))
+    version, bank = await running.services.bank.active()
+    assert version == "2024.2-panitia" and len(bank.questions) == 150
+    status = await ask(carol, group, "/banksoal")
+    assert "versi 2024.2-panitia (impor panitia), 150 soal" in status
+
+
+async def ask_last(user, group) -> str:  # type: ignore[no-untyped-def]
+    await user.wait_for(lambda: user.messages(chat=group)[-1].from_bot, timeout=10)
+    return user.messages(chat=group)[-1].text or ""
