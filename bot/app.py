@@ -15,7 +15,10 @@ from bot.processor import PerChatUpdateProcessor
 from bot.services import Services
 from handlers import register_all
 
-PRIVATE_COMMANDS = ("start", "daftar", "status", "menu", "batal", "hapus", "help", "bahasa")
+PRIVATE_COMMANDS = (
+    "start", "daftar", "status", "jadwal", "mulai", "lanjut", "latihan", "menu", "batal",
+    "hapus", "help", "bahasa",
+)
 
 
 def build_application(

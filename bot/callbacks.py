@@ -167,3 +167,22 @@ class BankImport:
     PREFIX: ClassVar[str]
     import_id: int
     action: Literal["activate", "cancel"]
+
+
+# Sessions and the test.
+@kind("bk")
+class Book:
+    PREFIX: ClassVar[str]
+    session: int
+    stage: Literal["pick", "confirm"]
+
+
+@kind("t")
+class TestKey:
+    """A test button: answer (a), go to a question (g), list (l), finish (f), confirm (c)."""
+
+    PREFIX: ClassVar[str]
+    attempt: int
+    action: Literal["a", "g", "l", "f", "c"]
+    position: int
+    option: int

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from datetime import timedelta
 from typing import Any
 
@@ -50,51 +51,62 @@ class OutboxSender:
         self._resume_at = 0.0  # loop time before which nothing is sent (after a 429)
         self._next_slot = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._queues: dict[int, deque[OutboxRow]] = {}
+        self._high_water = 0  # the highest outbox id handed to a worker
         self.idle = asyncio.Event()
 
     def notify(self) -> None:
         """Something was queued: deliver it now rather than at the next poll."""
+        self.idle.clear()
         self._wake.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        tasks = [t for t in (self._task, *self._workers.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     async def _run(self) -> None:
         while True:
             self._wake.clear()
             try:
-                sent_any = await self.drain()
+                await self.drain()
             except Exception:  # the database or a bug: log, wait a little, keep going
                 log.exception("outbox sender failed; retrying shortly")
-                sent_any = False
-            if not sent_any:
+            if not self._workers:
                 self.idle.set()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=5)
-                self.idle.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=5)
+            self.idle.clear()
 
-    async def drain(self) -> bool:
-        """Deliver everything pending now; True if there was anything."""
-        last_id, worked = 0, False
-        while rows := await store.pending(self._db.reader, last_id, 200):
-            worked = True
-            last_id = rows[-1].id
-            by_chat: dict[int, list[OutboxRow]] = {}
+    async def drain(self) -> None:
+        """Hand every newly queued row to its chat's worker. Each chat gets one worker that
+        sends its messages strictly in order; chats proceed independently, so a slow chat (a
+        group at 20 messages a minute, a 429) never holds up anybody else."""
+        while rows := await store.pending(self._db.reader, self._high_water, 500):
+            self._high_water = rows[-1].id
             for row in rows:
-                by_chat.setdefault(row.chat_id, []).append(row)
-            await asyncio.gather(*(self._deliver_in_order(chat) for chat in by_chat.values()))
-        return worked
+                self._queues.setdefault(row.chat_id, deque()).append(row)
+                if row.chat_id not in self._workers:
+                    self._workers[row.chat_id] = asyncio.create_task(self._work(row.chat_id))
 
-    async def _deliver_in_order(self, rows: list[OutboxRow]) -> None:
-        """One chat's messages strictly in the order they were queued; chats in parallel."""
-        for row in rows:
-            await self._deliver(row)
+    async def _work(self, chat_id: int) -> None:
+        queue = self._queues[chat_id]
+        try:
+            while queue:
+                await self._deliver(queue[0])
+                queue.popleft()
+        finally:
+            del self._workers[chat_id]
+            if not queue:
+                del self._queues[chat_id]
+            self._wake.set()
 
     async def _pace(self) -> None:
         loop = asyncio.get_running_loop()

@@ -15,6 +15,7 @@ from telegram.request import BaseRequest
 from bot.app import build_application, publish_commands
 from bot.clock import Clock, SystemClock
 from bot.config import Config, Mode
+from bot.context import BotContext
 from bot.outbox import OutboxSender
 from bot.services import Services
 from bot.webhook import WebhookServer
@@ -50,6 +51,7 @@ async def start_bot(
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
     poll_timeout: int = 10,
+    tick_seconds: float = 5.0,
 ) -> RunningBot:
     settings = config.settings
     db = await Database.open(settings.database_path)
@@ -61,8 +63,13 @@ async def start_bot(
     try:
         await app.initialize()
         await publish_commands(app)
+        await services.sessions.seed()
+        await services.tick()  # whatever fell due while the bot was down, now
         await app.start()
         sender.start()
+        assert app.job_queue is not None
+        app.job_queue.run_repeating(_tick, interval=tick_seconds, first=tick_seconds,
+                                    name="tick")
         if settings.bot_mode is Mode.WEBHOOK:
             assert settings.webhook_url and settings.webhook_secret
             secret = settings.webhook_secret.get_secret_value()
@@ -84,6 +91,10 @@ async def start_bot(
         raise
     log.info("bot @%s is running (%s)", app.bot.username, settings.bot_mode.value)
     return running
+
+
+async def _tick(context: BotContext) -> None:
+    await context.services.tick()
 
 
 async def run_until_stopped(config: Config) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import common, errors, registration, staff, staff_bank, staff_commands
+from handlers import (
+    common,
+    errors,
+    registration,
+    staff,
+    staff_bank,
+    staff_commands,
+    testing,
+)
 
 
 def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
@@ -12,6 +20,8 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     common.register(app)
     # Registration: /daftar, /status, /batal, /hapus, the form's buttons, answers and uploads.
     registration.register(app)
+    # Sessions and the timed test: /jadwal, /mulai, /lanjut, /latihan and the test's buttons.
+    testing.register(app)
     # The staff group: decisions on review cards, then committee commands (only in that
     # group; the same command names anywhere else are refused and audited).
     staff.register(app, staff_chat_id)

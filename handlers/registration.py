@@ -15,7 +15,7 @@ from bot import callbacks, texts
 from bot.context import BotContext
 from bot.domain.fields import FieldError
 from bot.services.registration import Position, StaleAction, Upload
-from handlers import keyboards
+from handlers import keyboards, testing
 from handlers import registration_views as rv
 from handlers.common import PRIVATE, applicant_of
 from handlers.common import fallback as common_fallback
@@ -196,6 +196,8 @@ async def on_message(update: Update, context: BotContext) -> None:
     """Anything typed or sent in a private chat: an answer to the current step, if any."""
     message = update.effective_message
     assert message is not None
+    if await testing.resend(update, context):  # during a test: the current question again
+        return
     applicant = await applicant_of(update, context)
     lang, svc = applicant.language, context.services.registration
     pos = await svc.position(applicant.id)

@@ -17,6 +17,7 @@ async def serve(args: argparse.Namespace) -> None:
     await sim.start(host=args.host, port=args.port)
     print(f"tgsim: Bot API at {sim.base_url}  (files: {sim.base_file_url}, admin: {sim.url}/sim)",
           flush=True)
+    print(f"tgsim: playground page at {sim.url}/", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,25 +26,58 @@ def _sim(request: web.Request) -> Simulator:
 def user_json(user: SimUser) -> dict[str, Any]:
     return {"id": user.id, "chat_id": user.chat_id, "first_name": user.first_name,
             "last_name": user.last_name, "username": user.username,
-            "language_code": user.language_code, "blocked": user.blocked}
+            "language_code": user.language_code, "blocked": user.blocked,
+            "phone_number": user.phone_number}
+
+
+def chat_json(chat: SimChat) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": chat.id, "type": chat.type, "title": chat.title}
+    if chat.type != "private":
+        out["members"] = [u.id for u in chat.members]
+        out["admins"] = [u.id for u in chat.admins]
+    return out
+
+
+def roster(sim: Simulator) -> str:
+    """A short signature of who exists: changes when people, groups or members change."""
+    members = sum(len(c.members) + len(c.admins) for c in sim.chats.values()
+                  if c.type != "private")
+    return f"{len(sim.users)}.{len(sim.chats)}.{members}"
+
+
+def _error(status: type[web.HTTPException], message: str) -> web.HTTPException:
+    return status(text=json.dumps({"ok": False, "error": message}),
+                  content_type="application/json")
+
+
+def _data(body: dict[str, Any]) -> bytes:
+    """Upload bytes: a multipart file field, or ``data_base64`` in a JSON body."""
+    if isinstance(body.get("data"), bytes):
+        return body["data"]
+    try:
+        return base64.b64decode("".join(str(body.get("data_base64") or "").split()),
+                                validate=True)
+    except ValueError:
+        raise _error(web.HTTPBadRequest, "data_base64 is not valid base64") from None
 
 
 def _user(sim: Simulator, body: dict[str, Any]) -> SimUser:
     try:
         return sim.users[int(body["user_id"])]
     except (KeyError, TypeError, ValueError):
-        raise web.HTTPNotFound(text='{"ok": false, "error": "unknown user_id"}',
-                               content_type="application/json") from None
+        raise _error(web.HTTPNotFound, "unknown user_id") from None
 
 
 def _chat(sim: Simulator, body: dict[str, Any]) -> SimChat | None:
     chat_id = body.get("chat_id")
     if chat_id in (None, ""):
         return None
-    chat = sim.chats.get(int(chat_id))
+    try:
+        chat = sim.chats.get(int(chat_id))
+    except (TypeError, ValueError):
+        chat = None
     if chat is None:
-        raise web.HTTPNotFound(text='{"ok": false, "error": "unknown chat_id"}',
-                               content_type="application/json")
+        raise _error(web.HTTPNotFound, "unknown chat_id")
     return chat
 
 
@@ -56,7 +90,26 @@ async def create_user(sim: Simulator, body: dict[str, Any]) -> Any:
     user = sim.user(first_name=str(body.get("first_name") or "User"),
                     last_name=body.get("last_name"), username=body.get("username"),
                     language_code=body.get("language_code", "id"))
+    user.phone_number = body.get("phone_number") or None
+    sim.touch()
     return user_json(user)
+
+
+async def create_group(sim: Simulator, body: dict[str, Any]) -> Any:
+    admins = [_user(sim, {"user_id": i}) for i in body.get("admin_ids") or []]
+    members = [_user(sim, {"user_id": i}) for i in body.get("member_ids") or []]
+    chat = sim.group(str(body.get("title") or "Group"), members, admins)
+    sim.touch()
+    return chat_json(chat)
+
+
+async def add_member(sim: Simulator, body: dict[str, Any]) -> Any:
+    chat = _chat(sim, body)
+    if chat is None or chat.type == "private":
+        raise _error(web.HTTPBadRequest, "chat_id must name a group")
+    chat.add_member(_user(sim, body), admin=bool(body.get("admin")))
+    sim.touch()
+    return chat_json(chat)
 
 
 async def send(sim: Simulator, body: dict[str, Any]) -> Any:
@@ -65,13 +118,13 @@ async def send(sim: Simulator, body: dict[str, Any]) -> Any:
 
 
 async def send_photo(sim: Simulator, body: dict[str, Any]) -> Any:
-    data = base64.b64decode(body.get("data_base64") or "") or b"<fake jpeg>"
+    data = _data(body) or b"<fake jpeg>"
     msg = await _user(sim, body).send_photo(data, body.get("caption"), chat=_chat(sim, body))
     return msg.to_json()
 
 
 async def send_document(sim: Simulator, body: dict[str, Any]) -> Any:
-    data = base64.b64decode(body.get("data_base64") or "")
+    data = _data(body)
     msg = await _user(sim, body).send_document(
         data, str(body.get("filename") or "file.bin"),
         str(body.get("mime_type") or "application/octet-stream"), body.get("caption"),
@@ -81,8 +134,9 @@ async def send_document(sim: Simulator, body: dict[str, Any]) -> Any:
 
 async def share_contact(sim: Simulator, body: dict[str, Any]) -> Any:
     user = _user(sim, body)
-    msg = await user.share_contact(str(body.get("phone_number") or "+6281234567890"),
-                                   chat=_chat(sim, body))
+    if body.get("phone_number"):
+        user.phone_number = str(body["phone_number"])
+    msg = await user.share_contact(user.phone_number or "+6281234567890", chat=_chat(sim, body))
     return msg.to_json()
 
 
@@ -112,25 +166,50 @@ async def block(sim: Simulator, body: dict[str, Any]) -> Any:
 
 POSTS: dict[str, JsonHandler] = {
     "users": create_user, "send": send, "photo": send_photo, "document": send_document,
-    "contact": share_contact, "click": click, "block": block,
+    "contact": share_contact, "click": click, "block": block, "groups": create_group,
+    "members": add_member,
 }
+
+
+async def read_body(request: web.Request) -> dict[str, Any]:
+    """A JSON object, or a multipart form whose file field becomes data/filename/mime_type."""
+    if not request.can_read_body:
+        return {}
+    if request.content_type == "multipart/form-data":
+        form = await request.post()
+        upload: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                upload = {"data": value.file.read(), "filename": value.filename,
+                          "mime_type": value.content_type}
+            else:
+                fields[key] = value if isinstance(value, str) else value.decode()
+        return {**upload, **{k: v for k, v in fields.items() if v != ""}}
+    try:
+        body = await request.json()
+    except ValueError:
+        raise _error(web.HTTPBadRequest, "body is not JSON") from None
+    if not isinstance(body, dict):
+        raise _error(web.HTTPBadRequest, "body must be a JSON object")
+    return body
 
 
 async def handle_post(request: web.Request) -> web.Response:
     handler = POSTS.get(request.match_info["action"])
     if handler is None:
         raise web.HTTPNotFound()
-    body = await request.json() if request.can_read_body else {}
+    body = await read_body(request)
     return web.json_response(await handler(_sim(request), body))
 
 
 async def handle_state(request: web.Request) -> web.Response:
     sim = _sim(request)
-    chats = [{"id": c.id, "type": c.type, "title": c.title} for c in sim.chats.values()]
+    chats = [chat_json(c) for c in sim.chats.values()]
     return web.json_response({
         "bot": {"id": sim.bot_id, "username": sim.bot_username},
         "users": [user_json(u) for u in sim.users.values()],
-        "chats": chats, "version": sim.version,
+        "chats": chats, "version": sim.version, "roster": roster(sim),
     })
 
 
@@ -141,29 +220,39 @@ async def handle_messages(request: web.Request) -> web.Response:
 
 
 async def handle_events(request: web.Request) -> web.Response:
-    """Long-poll: messages of one chat created/edited/deleted after version ``after``."""
+    """Long-poll: messages of one chat created/edited/deleted after version ``after``.
+
+    Without ``chat_id``/``user_id`` no messages are watched; with ``roster`` (as last returned)
+    the poll also ends when people, groups or group members changed.
+    """
     sim = _sim(request)
-    chat = _chat_of(sim, dict(request.query))
-    after = int(request.query.get("after", 0))
-    timeout = min(60.0, float(request.query.get("timeout", 25)))
+    query = dict(request.query)
+    chat = _chat_of(sim, query) if query.get("chat_id") or query.get("user_id") else None
+    try:
+        after = int(query.get("after", 0))
+        timeout = max(0.0, min(60.0, float(query.get("timeout", 25))))
+    except ValueError:
+        raise _error(web.HTTPBadRequest, "after and timeout must be numbers") from None
+    known = query.get("roster")
 
     def changed() -> list[dict[str, Any]]:
+        if chat is None:
+            return []
         return [m.to_json() for m in chat.messages.values() if m.version > after]
 
+    def moved() -> bool:
+        return known is not None and known != roster(sim)
+
     with contextlib.suppress(TimeoutError):
-        await sim.wait_until(lambda: sim.closing or bool(changed()), timeout)
-    return web.json_response({"version": sim.version, "messages": changed()})
-
-
-async def handle_file(request: web.Request) -> web.Response:
-    record = _sim(request).files.get(request.match_info["file_id"])
-    if record is None:
-        raise web.HTTPNotFound()
-    mime = str(record.meta.get("mime_type") or "application/octet-stream")
-    return web.Response(body=record.data, content_type=mime)
+        await sim.wait_until(lambda: sim.closing or moved() or bool(changed()), timeout)
+    return web.json_response({"version": sim.version, "messages": changed(),
+                              "roster": roster(sim)})
 
 
 def add_admin_routes(app: web.Application) -> None:
+    from .webui import add_web_routes, handle_file
+
+    add_web_routes(app)
     app.router.add_get("/sim/state", handle_state)
     app.router.add_get("/sim/messages", handle_messages)
     app.router.add_get("/sim/events", handle_events)

@@ -62,6 +62,7 @@ class SimUser:
         self.username = username
         self.language_code = language_code
         self.blocked = False
+        self.phone_number: str | None = None  # shared by the playground's contact button
         self._cursors: dict[int, int] = {}
 
     @property

@@ -9,7 +9,7 @@ from .methods_msg import bot_message, common
 from .models import ApiError, FileRecord, Params, bad
 from .registry import api
 from .render import message_dict
-from .textparse import check_caption
+from .textparse import check_caption, html_source
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -91,7 +91,9 @@ async def send_media(sim: Simulator, p: Params, kind: str) -> Any:
     fields = common(sim, p, chat)
     raw_value = p.raw.get(kind)
     content, obj = media_content(sim, p, kind, raw_value, kind)
-    msg = bot_message(sim, chat, kind=kind, text=caption, content=content, file=obj, **fields)
+    html = html_source(p.str("caption"), p.str("parse_mode"))
+    msg = bot_message(sim, chat, kind=kind, text=caption, content=content, file=obj, html=html,
+                      **fields)
     return message_dict(sim, msg)
 
 
@@ -130,12 +132,13 @@ async def send_media_group(sim: Simulator, p: Params) -> Any:
             raise bad("can't parse InputMedia: unsupported media type")
         caption = check_caption(item.get("caption"), item.get("parse_mode"))
         content, obj = media_content(sim, p, item["type"], item.get("media"), "media")
-        prepared.append((item["type"], caption, content, obj))
+        html = html_source(item.get("caption"), item.get("parse_mode"))
+        prepared.append((item["type"], caption, content, obj, html))
     group_id = str(13_000_000_000_000_000 + sim.version)
     out = []
-    for kind, caption, content, obj in prepared:
+    for kind, caption, content, obj, html in prepared:
         msg = bot_message(sim, chat, kind=kind, text=caption, content=content, file=obj,
-                          media_group_id=group_id, **fields)
+                          media_group_id=group_id, html=html, **fields)
         out.append(message_dict(sim, msg))
     return out
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from .models import ApiError, Params, SimMessage, bad
 from .registry import api
 from .render import bot_user_dict, message_dict, user_dict
-from .textparse import check_caption, check_markup, check_text
+from .textparse import check_caption, check_markup, check_text, html_source
 
 if TYPE_CHECKING:
     from .client import SimChat
@@ -42,7 +42,8 @@ def bot_message(sim: Simulator, chat: SimChat, **fields: Any) -> SimMessage:
 async def send_message(sim: Simulator, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     text = check_text(p.str("text"), p.str("parse_mode"))
-    msg = bot_message(sim, chat, kind="text", text=text, **common(sim, p, chat))
+    msg = bot_message(sim, chat, kind="text", text=text, html=html_source(p.str("text"), p.str(
+        "parse_mode")), **common(sim, p, chat))
     return message_dict(sim, msg)
 
 
@@ -96,10 +97,11 @@ def not_modified() -> ApiError:
 
 
 def apply_edit(sim: Simulator, msg: SimMessage, text: str | None,
-               markup: dict[str, Any] | None) -> Any:
-    if text == msg.text and markup == msg.reply_markup:
+               markup: dict[str, Any] | None, html: str | None) -> Any:
+    if text == msg.text and html == msg.html and markup == msg.reply_markup:
         raise not_modified()
     msg.text = text
+    msg.html = html
     msg.reply_markup = markup
     msg.edit_count += 1
     msg.edit_date = sim.now()
@@ -113,7 +115,8 @@ async def edit_message_text(sim: Simulator, p: Params) -> Any:
     text = check_text(p.str("text"), p.str("parse_mode"))
     if msg.kind != "text":
         raise bad("there is no text in the message to edit")
-    return apply_edit(sim, msg, text, check_markup(p.obj("reply_markup")))
+    return apply_edit(sim, msg, text, check_markup(p.obj("reply_markup")),
+                      html_source(p.str("text"), p.str("parse_mode")))
 
 
 @api("editMessageCaption", "edit")
@@ -122,13 +125,14 @@ async def edit_message_caption(sim: Simulator, p: Params) -> Any:
     caption = check_caption(p.str("caption"), p.str("parse_mode"))
     if msg.kind == "text":
         raise bad("there is no caption in the message to edit")
-    return apply_edit(sim, msg, caption, check_markup(p.obj("reply_markup")))
+    return apply_edit(sim, msg, caption, check_markup(p.obj("reply_markup")),
+                      html_source(p.str("caption"), p.str("parse_mode")))
 
 
 @api("editMessageReplyMarkup", "edit")
 async def edit_message_reply_markup(sim: Simulator, p: Params) -> Any:
     msg = message_to_edit(sim, p)
-    return apply_edit(sim, msg, msg.text, check_markup(p.obj("reply_markup")))
+    return apply_edit(sim, msg, msg.text, check_markup(p.obj("reply_markup")), msg.html)
 
 
 @api("deleteMessage")
@@ -170,12 +174,13 @@ def source_message(sim: Simulator, p: Params, verb: str) -> SimMessage:
 async def copy_message(sim: Simulator, p: Params) -> Any:
     src = source_message(sim, p, "copy")
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
-    text = src.text
+    text, html = src.text, src.html
     if src.kind != "text" and "caption" in p.raw:
         text = check_caption(p.str("caption"), p.str("parse_mode"))
+        html = html_source(p.str("caption"), p.str("parse_mode"))
     fields = common(sim, p, chat)
     msg = bot_message(sim, chat, kind=src.kind, text=text, content=dict(src.content),
-                      file=src.file, entities=src.entities, **fields)
+                      file=src.file, entities=src.entities, html=html, **fields)
     return {"message_id": msg.message_id}
 
 
@@ -186,7 +191,7 @@ async def forward_message(sim: Simulator, p: Params) -> Any:
     origin_user = bot_user_dict(sim) if src.from_bot else user_dict(sim.users[src.sender_id])
     extra = {"forward_origin": {"type": "user", "date": src.date, "sender_user": origin_user}}
     msg = bot_message(sim, chat, kind=src.kind, text=src.text, content=dict(src.content),
-                      file=src.file, entities=src.entities, extra=extra,
+                      file=src.file, entities=src.entities, extra=extra, html=src.html,
                       protect_content=p.bool("protect_content"))
     return message_dict(sim, msg)
 

@@ -87,6 +87,7 @@ class SimMessage:
     edit_date: int | None = None
     entities: list[dict[str, Any]] | None = None
     content: dict[str, Any] = field(default_factory=dict)  # kind-specific Bot API fields
+    html: str | None = None  # the text/caption as sent with parse_mode=HTML (for the playground)
     extra: dict[str, Any] = field(default_factory=dict)  # reply_to_message, forward_origin...
     version: int = 0
 
@@ -124,6 +125,11 @@ class SimMessage:
             "deleted": self.deleted,
             "media_group_id": self.media_group_id,
             "version": self.version,
+            "html": self.html,
+            "entities": self.entities,
+            "content": self.content,
+            "edit_date": self.edit_date,
+            "reply_to_message_id": self.extra.get("reply_to_message_id"),
         }
 
     def __repr__(self) -> str:

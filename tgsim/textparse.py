@@ -103,6 +103,11 @@ def _parse_mdv2(text: str) -> str:
     return "".join(out)
 
 
+def html_source(text: str | None, parse_mode: str | None) -> str | None:
+    """The raw markup of an HTML-formatted text (kept so the playground can render it)."""
+    return text if text and (parse_mode or "").lower() == "html" else None
+
+
 def check_text(text: str | None, parse_mode: str | None) -> str:
     if text is None or text.strip() == "":
         raise bad("message text is empty")

@@ -11,7 +11,9 @@ from bot.services.applicants import ApplicantService
 from bot.services.bank import BankService
 from bot.services.registration import RegistrationService
 from bot.services.review import ReviewService
+from bot.services.sessions import SessionService
 from bot.services.staff import StaffService
+from bot.services.testing import TestService
 from storage.db import Database
 
 
@@ -25,15 +27,25 @@ class Services:
     review: ReviewService
     staff: StaffService
     bank: BankService
+    sessions: SessionService
+    testing: TestService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
     def notify_outbox(self) -> None:
         self.on_outbox()
 
+    async def tick(self) -> None:
+        """Everything due by the clock: deadlines, warnings, reminders, absentees. Idempotent:
+        run every few seconds, and at start-up (so what fell due while down happens now)."""
+        await self.testing.tick()
+        await self.sessions.tick()
+        self.notify_outbox()
+
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock) -> Services:
         review = ReviewService(db, clock, config)
+        bank = BankService(db, clock, config.recruitment)
         return cls(
             config=config,
             db=db,
@@ -42,5 +54,7 @@ class Services:
             registration=RegistrationService(db, clock, config.recruitment, review),
             review=review,
             staff=StaffService(db, clock, config.recruitment),
-            bank=BankService(db, clock, config.recruitment),
+            bank=bank,
+            sessions=SessionService(db, clock, config.recruitment),
+            testing=TestService(db, clock, config.recruitment, bank),
         )

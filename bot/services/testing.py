@@ -1,0 +1,252 @@
+"""The timed test (and practice rounds): start, answer, move, finish, and the clock.
+
+Every answer is stored before it is acknowledged; the deadline lives in the database, so a
+restart, a second device or an old copy of the message never changes the time or an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+import aiosqlite
+
+from bot import texts
+from bot.clock import Clock
+from bot.domain import testing as rules
+from bot.recruitment import Recruitment
+from bot.services.bank import BankService
+from question_bank import DrawnQuestion, draw, practice_bank, score
+from storage import attempts as store
+from storage import outbox, reviews, sessions
+from storage import registrations as applications
+from storage.attempts import Attempt
+from storage.db import Database
+from storage.timestamps import to_db
+
+StartRefusal = Literal["not_booked", "not_yet", "ended", "done", "closed"]
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a screen of the test needs."""
+
+    attempt: Attempt
+    questions: list[DrawnQuestion]
+    answers: dict[int, int]
+    now: datetime
+
+    @property
+    def left(self) -> str:
+        """Time left; before the first delivery, the whole duration."""
+        a = self.attempt
+        if a.deadline_at is None:
+            return rules.format_remaining(timedelta(minutes=a.duration_min + a.extra_minutes))
+        return rules.format_remaining(rules.remaining(a.deadline_at, self.now))
+
+    @property
+    def unanswered(self) -> int:
+        return len(self.questions) - len(self.answers)
+
+
+class Refused(Exception):
+    def __init__(self, reason: str, view: View | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.view = reason, view
+
+
+class TestService:
+    def __init__(self, db: Database, clock: Clock, recruitment: Recruitment,
+                 bank: BankService) -> None:
+        self._db, self._clock, self._r, self._bank = db, clock, recruitment, bank
+
+    async def start(self, applicant_id: int) -> View | StartRefusal:
+        """The applicant's test attempt (created on first start, resumed afterwards)."""
+        now = self._clock.now()
+        async with self._db.write() as conn:
+            application = await applications.get_application(conn, applicant_id, self._r.code)
+            if application is None:
+                return "not_booked"
+            existing = await store.for_application(conn, application.id)
+            if existing is not None:
+                if existing.status == "submitted":
+                    return "done"
+                return await self._view(conn, existing.id)
+            if application.status != "session_booked":
+                return "done" if application.status in ("tested", "absent") else "not_booked"
+            row = await (await conn.execute(
+                "SELECT session_id FROM applications WHERE id = ?", (application.id,)
+            )).fetchone()
+            session = await sessions.get(conn, row[0]) if row and row[0] else None
+            if session is None:
+                return "not_booked"
+            if now < session.start:
+                return "not_yet"
+            if now >= session.end:
+                return "ended"
+            version, bank = await self._bank.active()
+            drawn = draw(bank, self._r.test.blueprint, f"{self._r.code}:{application.id}")
+            attempt_id = await store.create(
+                conn, applicant_id, application.id, "test", version,
+                [q.to_dict() for q in drawn], self._r.test.minutes, session.end, now)
+            await conn.execute(
+                "UPDATE applications SET status = 'testing', updated_at = ? WHERE id = ?",
+                (to_db(now), application.id))
+            return await self._view(conn, attempt_id)
+
+    async def start_practice(self, applicant_id: int) -> View:
+        now = self._clock.now()
+        bank = practice_bank()
+        blueprint = self._practice_blueprint(bank.counts())
+        drawn = draw(bank, blueprint, f"practice:{applicant_id}:{now.timestamp()}")
+        async with self._db.write() as conn:
+            old = await store.latest(conn, applicant_id, "practice", active_only=True)
+            if old is not None:  # a new round replaces an unfinished one
+                await store.submit(conn, old.id, "applicant", 0, now)
+            attempt_id = await store.create(
+                conn, applicant_id, None, "practice", bank.version,
+                [q.to_dict() for q in drawn], self._r.test.practice_minutes, None, now)
+            return await self._view(conn, attempt_id)
+
+    def _practice_blueprint(self, counts: dict[str, int]) -> dict[str, int]:
+        """`practice_questions` spread over the categories, one each first."""
+        wanted, plan = self._r.test.practice_questions, {c: 0 for c in sorted(counts)}
+        while sum(plan.values()) < min(wanted, sum(counts.values())):
+            for category in plan:
+                if sum(plan.values()) < wanted and plan[category] < counts[category]:
+                    plan[category] += 1
+        return {c: n for c, n in plan.items() if n}
+
+    async def delivered(self, attempt_id: int) -> View:
+        """The first question reached the person: the clock starts now (once)."""
+        now = self._clock.now()
+        async with self._db.write() as conn:
+            attempt = await store.get(conn, attempt_id)
+            assert attempt is not None
+            if attempt.started_at is None:
+                deadline = rules.deadline(now, attempt.duration_min, attempt.extra_minutes,
+                                          attempt.hard_end_at)
+                await store.set_started(conn, attempt_id, now, deadline)
+            return await self._view(conn, attempt_id)
+
+    async def current(self, applicant_id: int) -> View | None:
+        """The applicant's unfinished attempt (test first, then practice), for /lanjut."""
+        attempt = await store.latest(self._db.reader, applicant_id, "test", active_only=True)
+        attempt = attempt or await store.latest(self._db.reader, applicant_id, "practice",
+                                                active_only=True)
+        return await self._view(self._db.reader, attempt.id) if attempt else None
+
+    async def act(self, attempt_id: int, applicant_id: int, position: int,
+                  choice: int | None = None) -> View:
+        """Show question `position` (and answer it with `choice`). Raises Refused."""
+        now = self._clock.now()
+        async with self._db.write() as conn:
+            problem, view = await self._check(conn, attempt_id, applicant_id, now)
+            if problem is None and not 0 <= position < len(view.questions):
+                problem = "forged"
+            if problem is None and choice is not None:
+                if 0 <= choice < len(view.questions[position].options):
+                    await store.put_answer(conn, attempt_id, position, choice, now)
+                else:
+                    problem = "forged"
+            if problem is None:
+                await store.set_current(conn, attempt_id, position)
+                view = await self._view(conn, attempt_id)
+        if problem is not None:
+            raise Refused(problem, view)
+        return view
+
+    async def finish(self, attempt_id: int, applicant_id: int) -> View:
+        now = self._clock.now()
+        async with self._db.write() as conn:
+            problem, view = await self._check(conn, attempt_id, applicant_id, now)
+            if problem is None:
+                view = await self._submit(conn, attempt_id, "applicant", now)
+        if problem is not None:
+            raise Refused(problem, view)
+        return view
+
+    async def view(self, attempt_id: int) -> View | None:
+        if await store.get(self._db.reader, attempt_id) is None:
+            return None
+        return await self._view(self._db.reader, attempt_id)
+
+    async def _check(self, conn: aiosqlite.Connection, attempt_id: int, applicant_id: int,
+                     now: datetime) -> tuple[str | None, View | None]:
+        """Why this person may not act on this attempt now (None: they may). An attempt whose
+        time is up is submitted here, in the caller's transaction."""
+        attempt = await store.get(conn, attempt_id)
+        if attempt is None or attempt.applicant_id != applicant_id:
+            return "not_yours", None
+        if attempt.status != "active":
+            return "finished", await self._view(conn, attempt_id)
+        if attempt.deadline_at is not None and now >= attempt.deadline_at:
+            return "late", await self._submit(conn, attempt_id, "deadline", now)
+        return None, await self._view(conn, attempt_id)
+
+    async def _submit(self, conn: aiosqlite.Connection, attempt_id: int, by: str,
+                      now: datetime) -> View:
+        view = await self._view(conn, attempt_id)
+        points = score(view.questions, view.answers)
+        if await store.submit(conn, attempt_id, by, points, now):
+            attempt = view.attempt
+            if attempt.kind == "test" and attempt.application_id is not None:
+                await conn.execute(
+                    "UPDATE applications SET status = 'tested', updated_at = ? "
+                    "WHERE id = ? AND status = 'testing'",
+                    (to_db(now), attempt.application_id))
+            if by == "deadline":
+                await self._tell(conn, attempt, "test.time_up", now,
+                                 answered=len(view.answers), total=len(view.questions))
+        return await self._view(conn, attempt_id)
+
+    async def _tell(self, conn: aiosqlite.Connection, attempt: Attempt, key: str,
+                    now: datetime, dedupe: str | None = None, **params: object) -> None:
+        async with conn.execute("SELECT telegram_id, language FROM applicants WHERE id = ?",
+                                (attempt.applicant_id,)) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        await outbox.enqueue(conn, row[0], {"text": texts.get(row[1], key, **params)}, now,
+                             dedupe)
+
+    async def _view(self, conn: aiosqlite.Connection, attempt_id: int) -> View:
+        attempt = await store.get(conn, attempt_id)
+        assert attempt is not None
+        questions = [DrawnQuestion.from_dict(q) for q in attempt.questions]
+        return View(attempt, questions, await store.answers(conn, attempt_id),
+                    self._clock.now())
+
+    async def tick(self) -> None:
+        """Submit attempts whose time is up; queue the minutes-left warnings."""
+        now = self._clock.now()
+        for attempt in await store.active_started(self._db.reader):
+            assert attempt.deadline_at is not None
+            async with self._db.write() as conn:
+                if now >= attempt.deadline_at:
+                    await self._submit(conn, attempt.id, "deadline", now)
+                    continue
+                for minutes in rules.warnings_due(attempt.deadline_at, now, attempt.warnings):
+                    await store.set_warnings(conn, attempt.id, [*attempt.warnings, minutes])
+                    await self._tell(conn, attempt, "test.warning", now,
+                                     f"warn:{attempt.id}:{minutes}:{attempt.extra_minutes}",
+                                     minutes=minutes)
+
+    async def give_extra(self, application_id: int, minutes: int, actor_id: int,
+                         actor_name: str) -> bool:
+        """Extra minutes for one applicant after an incident on their side (audited)."""
+        now = self._clock.now()
+        async with self._db.write() as conn:
+            attempt = await store.for_application(conn, application_id)
+            if attempt is None or attempt.started_at is None or attempt.status != "active":
+                return False
+            extra = attempt.extra_minutes + minutes
+            deadline = rules.deadline(attempt.started_at, attempt.duration_min, extra,
+                                      attempt.hard_end_at)
+            if not await store.extend(conn, attempt.id, extra, deadline):
+                return False
+            await reviews.audit(conn, actor_id, actor_name, "extra_minutes", now,
+                                attempt.applicant_id, {"minutes": minutes})
+            until = deadline.astimezone(self._r.zone).strftime("%H:%M")
+            await self._tell(conn, attempt, "test.extra_time", now, minutes=minutes, until=until)
+            return True

@@ -1,0 +1,61 @@
+"""Test screens: one message per attempt, edited in place."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot import callbacks, texts
+from bot.services.testing import View
+from handlers.keyboards import button
+
+LETTERS = "ABCDE"
+
+
+def _esc(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def header(lang: str, view: View, position: int) -> str:
+    key = "test.practice_header" if view.attempt.kind == "practice" else "test.header"
+    return texts.get(lang, key, number=position + 1, total=len(view.questions), left=view.left)
+
+
+def _key(view: View, action: str, position: int = 0, option: int = 0) -> callbacks.TestKey:
+    return callbacks.TestKey(view.attempt.id, action, position, option)
+
+
+def question(lang: str, view: View, position: int) -> tuple[str, InlineKeyboardMarkup]:
+    q = view.questions[position]
+    chosen = view.answers.get(position)
+    lines = [f"<b>{header(lang, view, position)}</b>", "", _esc(q.text), ""]
+    for i, option in enumerate(q.options):
+        mark = "✅ " if i == chosen else ""
+        lines.append(f"{mark}<b>{LETTERS[i]}.</b> {_esc(option)}")
+    options = [button(("✅ " if i == chosen else "") + LETTERS[i], _key(view, "a", position, i))
+               for i in range(len(q.options))]
+    last = len(view.questions) - 1
+    navigation = [
+        button("◀️", _key(view, "g", max(position - 1, 0))),
+        button(texts.get(lang, "test.list"), _key(view, "l", position)),
+        button("▶️", _key(view, "g", min(position + 1, last))),
+    ]
+    finish = [button(texts.get(lang, "test.finish"), _key(view, "f", position))]
+    return "\n".join(lines), InlineKeyboardMarkup([options, navigation, finish])
+
+
+def question_list(lang: str, view: View, position: int) -> tuple[str, InlineKeyboardMarkup]:
+    numbers = [button(("✅" if i in view.answers else "▫️") + str(i + 1), _key(view, "g", i))
+               for i in range(len(view.questions))]
+    rows = [numbers[i : i + 5] for i in range(0, len(numbers), 5)]
+    rows.append([button(texts.get(lang, "test.back"), _key(view, "g", position))])
+    text = texts.get(lang, "test.list_title", header=header(lang, view, position))
+    return text, InlineKeyboardMarkup(rows)
+
+
+def finish_confirm(lang: str, view: View, position: int) -> tuple[str, InlineKeyboardMarkup]:
+    text = texts.get(lang, "test.finish_confirm", header=header(lang, view, position),
+                     unanswered=view.unanswered)
+    return text, InlineKeyboardMarkup([[
+        button(texts.get(lang, "test.finish_yes"), _key(view, "c", position)),
+        button(texts.get(lang, "test.back"), _key(view, "g", position)),
+    ]])

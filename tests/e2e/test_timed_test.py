@@ -1,0 +1,184 @@
+"""Booking once, and the 30-question timed test, through the simulator with a manual clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.runner import RunningBot
+from storage import attempts
+from tests.e2e.conftest import WITA, StartBot, make_config
+from tests.e2e.journeys import reply
+from tests.e2e.test_registration_rules import fill_by_service, recruitment_with
+from tgsim import Simulator, SimMessage, SimUser
+
+S1_START = datetime(2023, 11, 20, 8, 0, tzinfo=WITA)
+
+
+async def passed_applicant(running: RunningBot, user: SimUser, n: int = 1) -> int:
+    """An applicant who registered and passed the administrative check (through services)."""
+    svc = running.services
+    applicant = await svc.applicants.seen(user.id, None, "id")
+    await fill_by_service(svc, applicant.id, nik=f"520701450895{n:04d}")
+    outcome, pos = await svc.registration.submit(applicant.id)
+    assert outcome == "submitted" and pos.application
+    await svc.review.decide(pos.application.id, "pass", 1, "Panitia")
+    svc.notify_outbox()
+    assert "lulus seleksi administrasi" in (await user.next_message(timeout=60)).text
+    return pos.application.id
+
+
+async def book_s1(user: SimUser) -> SimMessage:
+    await user.send("/jadwal")
+    choices = await reply(user)
+    assert "hanya dapat dipilih satu kali" in choices.text
+    await user.click("S1", message=choices)
+    confirm = await reply(user)
+    assert "tidak dapat diubah" in confirm.text
+    await user.click("Ya, pilih sesi ini", message=confirm)
+    return await reply(user)
+
+
+async def start_test(user: SimUser, clock: ManualClock) -> SimMessage:
+    clock.set(S1_START + timedelta(minutes=5))
+    await user.send("/mulai")
+    return await reply(user)
+
+
+async def test_book_answer_all_change_some_and_finish(
+    sim: Simulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    siti = sim.user("Siti")
+    application_id = await passed_applicant(bot, siti)
+    booked = await book_s1(siti)
+    assert "Sesi Anda: S1" in booked.text
+    await siti.send("/jadwal")
+    assert "Sesi tes Anda: S1" in (await reply(siti)).text
+    question = await start_test(siti, clock)
+    assert question.protect_content
+    assert question.text.startswith("Soal 1/30 · sisa 60:00")
+    for position in range(30):
+        await siti.click("A", message=question)  # every first answer is A
+    assert question.text.startswith("Soal 30/30")
+    for position in (29, 28):  # change two answers: go back and pick B
+        await siti.click("◀️" if position == 28 else "✅ A", message=question)
+    attempt = await attempts.latest(bot.services.db.reader,
+                                    (await bot.services.applicants.seen(siti.id, None, "id")).id,
+                                    "test")
+    assert attempt is not None and attempt.application_id == application_id
+    await siti.click("B", message=question)  # question 29 now answered B
+    old_button = question.button_data[0][0]
+    await siti.click("🏁 Selesai", message=question)
+    assert "0</b> soal belum dijawab" in question.text or "0 soal belum" in question.text
+    await siti.click("Ya, selesai", message=question)
+    done = await reply(siti)
+    assert "30 dari 30 soal dijawab" in done.text
+    stored = await attempts.answers(bot.services.db.reader, attempt.id)
+    assert len(stored) == 30 and stored[28] == 1 and stored[0] == 0
+    final = await attempts.get(bot.services.db.reader, attempt.id)
+    assert final is not None and final.status == "submitted"
+    expected = sum(1 for i, q in enumerate(final.questions) if q["correct_index"] == stored[i])
+    assert final.score == expected
+    status = await bot.services.db.fetchone(
+        "SELECT status FROM applications WHERE id = ?", (application_id,))
+    assert status[0] == "tested"
+    late = await siti.click_data(old_button, question)  # a later click on the finished test
+    assert late.text == "Tes ini sudah selesai; jawaban tidak dapat diubah lagi."
+    assert (await attempts.answers(bot.services.db.reader, attempt.id)) == stored
+
+
+async def test_time_runs_out_and_a_later_click_is_refused(
+    sim: Simulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    budi = sim.user("Budi")
+    await passed_applicant(bot, budi)
+    await book_s1(budi)
+    question = await start_test(budi, clock)
+    for _ in range(3):
+        await budi.click("C", message=question)
+    clock.advance(minutes=50)
+    await bot.services.tick()
+    warning = await reply(budi)
+    assert "Sisa waktu tes Anda 10 menit" in warning.text
+    clock.advance(minutes=10, seconds=1)
+    await bot.services.tick()
+    time_up = await reply(budi)
+    assert "Waktu habis" in time_up.text and "3 dari 30" in time_up.text
+    answer = await budi.click_data(question.button_data[0][3], question)
+    assert answer.text == "Tes ini sudah selesai; jawaban tidak dapat diubah lagi."
+
+
+async def test_deadline_passes_while_the_bot_is_down(
+    sim: Simulator, bot_runner: StartBot, clock: ManualClock, tmp_path: Path
+) -> None:
+    config = make_config(sim, tmp_path / "db.sqlite3")
+    first = await bot_runner(config)
+    ani = sim.user("Ani")
+    await passed_applicant(first, ani)
+    await book_s1(ani)
+    question = await start_test(ani, clock)
+    await ani.click("B", message=question)
+    await first.stop()
+    clock.advance(hours=2)
+    second = await bot_runner(config)  # start-up acts on the overdue deadline at once
+    time_up = await ani.next_message(timeout=10)
+    assert "Waktu habis" in time_up.text and "1 dari 30" in time_up.text
+    answer = await ani.click_data(question.button_data[0][0], question)
+    assert answer.text == "Tes ini sudah selesai; jawaban tidak dapat diubah lagi."
+    assert second.app.running
+
+
+async def test_killed_mid_test_keeps_every_answer_and_the_deadline(
+    sim: Simulator, bot_runner: StartBot, clock: ManualClock, tmp_path: Path
+) -> None:
+    config = make_config(sim, tmp_path / "db.sqlite3")
+    first = await bot_runner(config)
+    dewi = sim.user("Dewi")
+    await passed_applicant(first, dewi)
+    await book_s1(dewi)
+    question = await start_test(dewi, clock)
+    for _ in range(5):
+        await dewi.click("D", message=question)
+    applicant = await first.services.applicants.seen(dewi.id, None, "id")
+    before = await attempts.latest(first.services.db.reader, applicant.id, "test")
+    await first.stop()
+    clock.advance(minutes=3)
+    second = await bot_runner(config)
+    await dewi.send("/lanjut")  # on another device: the current question, same clock
+    again = await reply(dewi)
+    assert again.text.startswith("Soal 6/30 · sisa 57:00")  # 3 minutes passed while down
+    await dewi.click("A", message=question)  # the old copy's buttons still work
+    after = await attempts.latest(second.services.db.reader, applicant.id, "test")
+    assert before and after and after.deadline_at == before.deadline_at
+    assert len(await attempts.answers(second.services.db.reader, after.id)) == 6
+
+
+async def test_two_hundred_race_for_a_hundred_seats(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    path = recruitment_with(tmp_path, sessions=[
+        {"code": "S1", "start": "2023-11-20 08:00", "end": "2023-11-20 10:00", "capacity": 100}])
+    running = await bot_runner(make_config(sim, tmp_path / "db.sqlite3", path))
+    users = [sim.user(f"U{i}") for i in range(200)]
+    await asyncio.gather(*(passed_applicant(running, u, i + 1) for i, u in enumerate(users)))
+
+    async def pick(user: SimUser) -> SimMessage:
+        await user.send("/jadwal")
+        await user.click("S1", message=await user.next_message(timeout=30), timeout=30)
+        return await user.next_message(timeout=30)
+
+    confirms = await asyncio.gather(*(pick(u) for u in users))
+
+    async def confirm(user: SimUser, message: SimMessage) -> str:
+        await user.click("Ya, pilih sesi ini", message=message, timeout=30)
+        return (await user.next_message(timeout=30)).text or ""
+
+    outcomes = await asyncio.gather(*(confirm(u, m) for u, m in zip(users, confirms,
+                                                                    strict=True)))
+    assert sum("Sesi Anda: S1" in o for o in outcomes) == 100
+    seats = await running.services.db.fetchone("SELECT booked FROM sessions WHERE code = 'S1'")
+    booked = await running.services.db.fetchone(
+        "SELECT count(*) FROM applications WHERE status = 'session_booked'")
+    assert seats[0] == 100 and booked[0] == 100
