@@ -12,7 +12,7 @@ from storage import attempts
 from tests.e2e.conftest import WITA, StartBot, make_config
 from tests.e2e.journeys import reply
 from tests.e2e.test_registration_rules import fill_by_service, recruitment_with
-from tgsim import Simulator, SimMessage, SimUser
+from tgsim import SimMessage, Simulator, SimUser
 
 S1_START = datetime(2023, 11, 20, 8, 0, tzinfo=WITA)
 
