@@ -11,6 +11,7 @@ from handlers import (
     staff,
     staff_bank,
     staff_commands,
+    staff_sessions,
     testing,
 )
 
@@ -26,6 +27,7 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     # group; the same command names anywhere else are refused and audited).
     staff.register(app, staff_chat_id)
     staff_bank.register(app, staff_chat_id)
+    staff_sessions.register(app, staff_chat_id)
     staff_commands.register(app, staff_chat_id)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)

@@ -21,7 +21,10 @@ ROLE_TTL_SECONDS = 60.0
 READ_COMMANDS = {"antrian": "queue", "cari": "search", "data": "record", "jejak": "audit",
                  "statistik": "stats"}
 ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close"}
-OTHER_STAFF_COMMANDS = {"impor": "import", "banksoal": "bank"}  # handlers/staff_bank.py
+# Handled in handlers/staff_bank.py and handlers/staff_sessions.py:
+OTHER_STAFF_COMMANDS = {"impor": "import", "banksoal": "bank", "sesi": "sessions",
+                        "sesibaru": "sesibaru", "batalsesi": "batalsesi",
+                        "tambahwaktu": "tambahwaktu"}
 ALL_NAMES = [n for names in (READ_COMMANDS, ADMIN_COMMANDS, OTHER_STAFF_COMMANDS)
              for pair in names.items() for n in pair]
 

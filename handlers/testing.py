@@ -56,6 +56,9 @@ async def on_book(update: Update, context: BotContext) -> None:
         await query.answer(texts.get(lang, "stale_button"))
         return
     await query.answer()
+    if (await svc.booking_of(applicant.id))[1] is not None:  # booked already: final
+        await schedule(update, context)
+        return
     chosen = next((s for s in await svc.bookable() if s.id == data.session), None)
     if data.stage == "pick" and chosen is not None:
         await query.message.reply_text(

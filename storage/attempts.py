@@ -127,9 +127,11 @@ async def submit(conn: aiosqlite.Connection, attempt_id: int, by: str, score: in
     return cur.rowcount == 1
 
 
-async def active_started(conn: aiosqlite.Connection) -> list[Attempt]:
+async def active_timed(conn: aiosqlite.Connection) -> list[Attempt]:
+    """Unfinished attempts that have a clock: started ones, and tests bound to a session."""
     async with conn.execute(
-        "SELECT * FROM attempts WHERE status = 'active' AND deadline_at IS NOT NULL"
+        "SELECT * FROM attempts WHERE status = 'active' "
+        "AND (deadline_at IS NOT NULL OR hard_end_at IS NOT NULL)"
     ) as cur:
         return [_row(r) for r in await cur.fetchall()]
 

@@ -220,11 +220,15 @@ class TestService:
     async def tick(self) -> None:
         """Submit attempts whose time is up; queue the minutes-left warnings."""
         now = self._clock.now()
-        for attempt in await store.active_started(self._db.reader):
-            assert attempt.deadline_at is not None
+        for attempt in await store.active_timed(self._db.reader):
+            # Never delivered (the bot was down, Telegram failed): the session's end still ends it.
+            due = attempt.deadline_at or attempt.hard_end_at
+            assert due is not None
             async with self._db.write() as conn:
-                if now >= attempt.deadline_at:
+                if now >= due:
                     await self._submit(conn, attempt.id, "deadline", now)
+                    continue
+                if attempt.deadline_at is None:
                     continue
                 for minutes in rules.warnings_due(attempt.deadline_at, now, attempt.warnings):
                     await store.set_warnings(conn, attempt.id, [*attempt.warnings, minutes])
