@@ -16,7 +16,7 @@ from bot.services import Services
 from handlers import register_all
 
 PRIVATE_COMMANDS = (
-    "start", "daftar", "status", "jadwal", "mulai", "lanjut", "latihan", "menu", "batal",
+    "start", "daftar", "status", "jadwal", "mulai", "lanjut", "latihan", "hasil", "menu", "batal",
     "hapus", "help", "bahasa",
 )
 

@@ -186,3 +186,9 @@ class TestKey:
     action: Literal["a", "g", "l", "f", "c"]
     position: int
     option: int
+
+
+@kind("rk")
+class ApproveRanking:
+    PREFIX: ClassVar[str]
+    ranking: int

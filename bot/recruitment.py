@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from bot.configerror import ConfigError, describe_validation_error
+from bot.domain.ranking import RankingWeights
 
 DEFAULT_BLUEPRINT = {
     "statistik_dasar": 6,
@@ -115,6 +116,14 @@ class TestSettings(_Model):
         return self
 
 
+class Results(_Model):
+    """The announcement: whether an applicant sees their own score with the result, and
+    whether release empty district seats to the overall ranking."""
+
+    show_score: bool = False
+    release_unfilled_district_seats: bool = False
+
+
 class Documents(_Model):
     max_file_mb: Annotated[float, Field(gt=0, le=20)] = 5
 
@@ -141,6 +150,8 @@ class Recruitment(_Model):
     quota: Quota
     test: TestSettings = Field(default_factory=TestSettings)
     documents: Documents = Field(default_factory=Documents)
+    ranking: RankingWeights = Field(default_factory=RankingWeights)
+    results: Results = Field(default_factory=Results)
     sessions: list[Session] = Field(default_factory=list)
 
     @field_validator("timezone")
@@ -180,6 +191,9 @@ class Recruitment(_Model):
             unknown = set(self.quota.per_district) - set(self.region.districts)
             if unknown:
                 problems.append(f"quota.per_district: unknown districts {sorted(unknown)}")
+            if sum(self.quota.per_district.values()) > self.quota.accepted:
+                problems.append("quota.per_district: the district quotas add up to more than "
+                                f"quota.accepted ({self.quota.accepted})")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -11,6 +11,7 @@ from handlers import (
     staff,
     staff_bank,
     staff_commands,
+    staff_results,
     staff_sessions,
     testing,
 )
@@ -28,6 +29,7 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     staff.register(app, staff_chat_id)
     staff_bank.register(app, staff_chat_id)
     staff_sessions.register(app, staff_chat_id)
+    staff_results.register(app, staff_chat_id)
     staff_commands.register(app, staff_chat_id)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)

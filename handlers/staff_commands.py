@@ -24,7 +24,8 @@ ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close"}
 # Handled in handlers/staff_bank.py and handlers/staff_sessions.py:
 OTHER_STAFF_COMMANDS = {"impor": "import", "banksoal": "bank", "sesi": "sessions",
                         "sesibaru": "sesibaru", "batalsesi": "batalsesi",
-                        "tambahwaktu": "tambahwaktu"}
+                        "tambahwaktu": "tambahwaktu", "peringkat": "ranking",
+                        "umumkan": "announce"}
 ALL_NAMES = [n for names in (READ_COMMANDS, ADMIN_COMMANDS, OTHER_STAFF_COMMANDS)
              for pair in names.items() for n in pair]
 

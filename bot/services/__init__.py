@@ -11,6 +11,7 @@ from bot.services.applicants import ApplicantService
 from bot.services.bank import BankService
 from bot.services.registration import RegistrationService
 from bot.services.review import ReviewService
+from bot.services.selection import SelectionService
 from bot.services.sessions import SessionService
 from bot.services.staff import StaffService
 from bot.services.testing import TestService
@@ -29,6 +30,7 @@ class Services:
     bank: BankService
     sessions: SessionService
     testing: TestService
+    selection: SelectionService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -40,6 +42,7 @@ class Services:
         run every few seconds, and at start-up (so what fell due while down happens now)."""
         await self.testing.tick()
         await self.sessions.tick()
+        await self.selection.tick()
         self.notify_outbox()
 
     @classmethod
@@ -57,4 +60,5 @@ class Services:
             bank=bank,
             sessions=SessionService(db, clock, config.recruitment),
             testing=TestService(db, clock, config.recruitment, bank),
+            selection=SelectionService(db, clock, config.recruitment),
         )

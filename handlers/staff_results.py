@@ -1,0 +1,119 @@
+"""The final selection in the staff group (administrators): /peringkat computes a preview
+(XLSX with the breakdown, and a chart), a button approves it, /umumkan schedules the results.
+And /hasil for applicants once the results are out."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot import callbacks, texts
+from bot.context import BotContext
+from bot.services.review import STAFF_LANG
+from bot.services.selection import distribution_png, ranking_xlsx
+from handlers.common import PRIVATE, applicant_of
+from handlers.keyboards import button
+from handlers.staff_commands import is_admin
+
+
+def _t(key: str, **params: object) -> str:
+    return texts.get(STAFF_LANG, key, **params)
+
+
+async def _admin(update: Update, context: BotContext, action: str) -> bool:
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    assert user is not None and chat is not None and message is not None
+    if await is_admin(context, chat.id, user.id):
+        return True
+    await context.services.staff.refused(user.id, user.full_name, action)
+    await message.reply_text(_t("staff.admin_only"))
+    return False
+
+
+async def compute(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if not await _admin(update, context, "ranking_preview"):
+        return
+    selection = context.services.selection
+    if await selection.final() is not None:
+        await message.reply_text(_t("staff.ranking_frozen"))
+        return
+    preview = await selection.compute(user.id, user.full_name)
+    rows = await selection.rows(preview.ranking_id)
+    r = context.services.config.recruitment
+    title = f"{r.name} · #{preview.ranking_id}"
+    await message.reply_document(InputFile(ranking_xlsx(rows, title),
+                                           filename=f"peringkat-{preview.ranking_id}.xlsx"))
+    chart = distribution_png([row["final_score"] for row in rows], preview.cut_off, title)
+    await message.reply_photo(InputFile(chart, filename="sebaran-nilai.png"))
+    cut = "–" if preview.cut_off is None else f"{preview.cut_off:.2f}"
+    await message.reply_text(
+        _t("staff.ranking_summary", id=preview.ranking_id, ranked=preview.ranked,
+           accepted=preview.accepted, quota=r.quota.accepted, unranked=preview.unranked,
+           cut_off=cut),
+        reply_markup=InlineKeyboardMarkup([[button(
+            _t("staff.ranking_approve", id=preview.ranking_id),
+            callbacks.ApproveRanking(preview.ranking_id))]]))
+
+
+async def approve(update: Update, context: BotContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None and isinstance(query.message, Message)
+    data = callbacks.decode(query.data)
+    staff_chat = context.services.config.settings.staff_chat_id
+    if query.message.chat.id != staff_chat or not isinstance(data, callbacks.ApproveRanking):
+        await query.answer(_t("staff.not_staff"), show_alert=True)
+        return
+    if not await is_admin(context, staff_chat, user.id):
+        await context.services.staff.refused(user.id, user.full_name, "ranking_approve")
+        await query.answer(_t("staff.admin_only"), show_alert=True)
+        return
+    done = await context.services.selection.approve(data.ranking, user.id, user.full_name)
+    await query.edit_message_reply_markup(None)
+    await query.message.reply_text(_t("staff.ranking_approved", id=data.ranking,
+                                      by=user.full_name) if done
+                                   else _t("staff.ranking_not_approved"))
+    await query.answer()
+
+
+async def announce(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and message.text and user is not None
+    if not await _admin(update, context, "announcement_schedule"):
+        return
+    now = any(word in ("sekarang", "now") for word in message.text.lower().split()[1:])
+    when = await context.services.selection.schedule(now, user.id, user.full_name)
+    if when is None:
+        await message.reply_text(_t("staff.announce_nothing"))
+        return
+    await context.services.tick()
+    zone = context.services.config.recruitment.zone
+    await message.reply_text(_t("staff.announce_scheduled",
+                                when=texts.format_datetime(STAFF_LANG, when.astimezone(zone))))
+
+
+async def my_result(update: Update, context: BotContext) -> None:
+    """/hasil: the applicant's own result, once announced."""
+    applicant = await applicant_of(update, context)
+    message = update.effective_message
+    assert message is not None
+    pos = await context.services.registration.position(applicant.id)
+    result = (await context.services.selection.result_of(pos.application.id)
+              if pos.application else None)
+    lang, r = applicant.language, context.services.config.recruitment
+    if result is None:
+        when = texts.format_datetime(lang, r.stages.announcement.astimezone(r.zone))
+        await message.reply_text(texts.get(lang, "results.none", when=when))
+    else:
+        await message.reply_text(context.services.selection.result_text(lang, result))
+
+
+def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler(["hasil", "result"], my_result, filters=PRIVATE))
+    if staff_chat_id is None:
+        return
+    group = filters.Chat(staff_chat_id)
+    app.add_handler(CommandHandler(["peringkat", "ranking"], compute, filters=group))
+    app.add_handler(CommandHandler(["umumkan", "announce"], announce, filters=group))
+    app.add_handler(CallbackQueryHandler(approve, pattern=r"^rk:"))

@@ -1,0 +1,89 @@
+"""From tested applicants to the announcement: ranking preview, approval, results once each."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot import texts
+from bot.clock import ManualClock
+from tests.e2e.conftest import WITA, StartBot, make_config
+from tests.e2e.journeys import reply
+from tests.e2e.test_registration_rules import recruitment_with
+from tests.e2e.test_staff_commands import ask
+from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant
+from tgsim import Simulator, SimUser
+
+ANNOUNCEMENT = datetime(2023, 12, 15, 9, 0, tzinfo=WITA)
+
+
+async def take_test(user: SimUser, answers: int, lang: str = "id") -> None:
+    await user.send("/mulai")
+    question = await reply(user)
+    for _ in range(answers):
+        await user.click("A", message=question)
+    await user.click(texts.get(lang, "test.finish"), message=question)
+    await user.click(texts.get(lang, "test.finish_yes"), message=question)
+    assert "✅" in (await reply(user)).text
+
+
+async def test_small_recruitment_to_announcement(
+    sim: Simulator, bot_runner: StartBot, clock: ManualClock, tmp_path: Path
+) -> None:
+    bob, carol = sim.user("Bob"), sim.user("Carol")
+    group = sim.group("Panitia", members=[bob, carol], admins=[bob])
+    path = recruitment_with(tmp_path, quota__accepted=1)
+    running = await bot_runner(make_config(sim, tmp_path / "db.sqlite3", path,
+                                           staff_chat_id=group.chat_id))
+    siti, john, ani = sim.user("Siti"), sim.user("John", language_code="en"), sim.user("Ani")
+    for n, person in enumerate((siti, john, ani), start=1):
+        await passed_applicant(running, person, n)
+        await book_s1(person)
+    await running.services.applicants.set_language(john.id, "en")
+    clock.set(S1_START + timedelta(minutes=1))
+    await take_test(siti, 30)
+    await take_test(john, 2, "en")  # ani never comes: absent
+    clock.set(S1_START + timedelta(hours=3))
+    await running.services.tick()
+    assert "mengundurkan diri" in (await ani.next_message(timeout=10)).text
+
+    clock.set(datetime(2023, 12, 2, 10, 0, tzinfo=WITA))  # the final selection
+    assert "hanya untuk admin" in await ask(carol, group, "/peringkat")
+    await bob.send("/peringkat", chat=group)
+    await bob.wait_for(lambda: "Pratinjau peringkat" in (bob.messages(chat=group)[-1].text
+                                                         or ""), timeout=20)
+    sheet, chart, summary = bob.messages(chat=group)[-3:]
+    assert sheet.kind == "document" and chart.kind == "photo"
+    assert "2 pendaftar diperingkat, 1 diterima (kuota 1), 1 tidak diperingkat" in summary.text
+    book = load_workbook(io.BytesIO(sim.file_bytes(sheet.file["file_id"])))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = rows[0]
+    ranked = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    assert len(ranked) == 2 and [r["rank"] for r in ranked] == [1, 2]
+    assert ranked[0]["accepted"] == "ya" and ranked[1]["accepted"] == "tidak"
+    assert ranked[0]["final_score"] > ranked[1]["final_score"]
+    assert sim.file_bytes(chart.file["file_id"])[:4] == b"\x89PNG"
+    await bob.click("✅ Setujui peringkat #1", message=summary)
+    await bob.wait_for(lambda: "disetujui" in (bob.messages(chat=group)[-1].text or ""))
+    assert "dibekukan" in await ask(bob, group, "/peringkat")  # frozen
+    assert "15 Desember 2023 09.00" in await ask(bob, group, "/umumkan")
+    await siti.send("/hasil")
+    assert "belum diumumkan" in (await reply(siti)).text
+
+    clock.set(ANNOUNCEMENT)
+    await running.services.tick()
+    await running.services.tick()
+    assert "DITERIMA" in (await siti.next_message(timeout=10)).text
+    assert "not been accepted" in (await john.next_message(timeout=10)).text
+    await running.outbox.idle.wait()
+    for person, words in ((siti, "DITERIMA"), (john, "not been accepted")):
+        assert len([m for m in sim.sent_messages(person.id) if words in (m.text or "")]) == 1
+    assert not [m for m in sim.sent_messages(ani.id) if "DITERIMA" in (m.text or "")
+                or "belum diterima" in (m.text or "")]
+    await john.send("/hasil")
+    assert "not been accepted" in (await reply(john)).text
+    statuses = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
+    assert [r[0] for r in statuses] == ["accepted", "not_accepted", "absent"]
