@@ -118,6 +118,9 @@ class OutboxSender:
 
     async def _deliver(self, row: OutboxRow) -> None:
         attempts = row.attempts
+        if row.guard and not await store.guard_holds(self._db.reader, row.guard):
+            await self._record(row, "reason gone", "skipped")
+            return
         async with self._slots:
             while True:
                 await self._pace()

@@ -124,6 +124,15 @@ class Results(_Model):
     release_unfilled_district_seats: bool = False
 
 
+class Reminders(_Model):
+    """Automatic reminders, at `hour` (local time) on the given days before a window closes."""
+
+    hour: Annotated[int, Field(ge=0, le=23)] = 9
+    registration_days_before_close: list[Annotated[int, Field(ge=1, le=30)]] = [3, 1]
+    unbooked_days_before_close: list[Annotated[int, Field(ge=1, le=30)]] = [3, 1]
+    announcement_hours_before: Annotated[int, Field(ge=0, le=24)] | None = 2
+
+
 class Documents(_Model):
     max_file_mb: Annotated[float, Field(gt=0, le=20)] = 5
 
@@ -152,6 +161,7 @@ class Recruitment(_Model):
     documents: Documents = Field(default_factory=Documents)
     ranking: RankingWeights = Field(default_factory=RankingWeights)
     results: Results = Field(default_factory=Results)
+    reminders: Reminders = Field(default_factory=Reminders)
     sessions: list[Session] = Field(default_factory=list)
 
     @field_validator("timezone")

@@ -18,6 +18,7 @@ class OutboxRow:
     chat_id: int
     payload: dict[str, Any]
     attempts: int
+    guard: dict[str, Any] | None = None
 
 
 async def enqueue(
@@ -26,26 +27,44 @@ async def enqueue(
     payload: dict[str, Any],
     now: datetime,
     dedupe_key: str | None = None,
+    *,
+    guard: tuple[int, tuple[str, ...]] | None = None,
+    broadcast_id: int | None = None,
 ) -> bool:
-    """Queue a message inside the caller's transaction; False if `dedupe_key` was queued."""
+    """Queue a message inside the caller's transaction; False if `dedupe_key` was queued.
+    `guard` = (application id, statuses): sent only if the application is still in one of
+    those statuses when its turn comes (a reminder whose reason is gone is skipped)."""
+    guard_json = (json.dumps({"application": guard[0], "statuses": list(guard[1])})
+                  if guard else None)
     cur = await conn.execute(
         """
-        INSERT INTO outbox (chat_id, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?)
+        INSERT INTO outbox (chat_id, payload, dedupe_key, created_at, guard, broadcast_id)
+        VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (dedupe_key) DO NOTHING
         """,
-        (chat_id, json.dumps(payload, ensure_ascii=False), dedupe_key, to_db(now)),
+        (chat_id, json.dumps(payload, ensure_ascii=False), dedupe_key, to_db(now), guard_json,
+         broadcast_id),
     )
     return cur.rowcount == 1
 
 
+async def guard_holds(conn: aiosqlite.Connection, guard: dict[str, Any]) -> bool:
+    async with conn.execute(
+        "SELECT status FROM applications WHERE id = ?", (guard["application"],)
+    ) as cur:
+        row = await cur.fetchone()
+    return row is not None and row[0] in guard["statuses"]
+
+
 async def pending(conn: aiosqlite.Connection, after_id: int, limit: int) -> list[OutboxRow]:
     async with conn.execute(
-        "SELECT id, chat_id, payload, attempts FROM outbox "
+        "SELECT id, chat_id, payload, attempts, guard FROM outbox "
         "WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?",
         (after_id, limit),
     ) as cur:
         rows = await cur.fetchall()
-    return [OutboxRow(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
+    return [OutboxRow(r[0], r[1], json.loads(r[2]), r[3], json.loads(r[4]) if r[4] else None)
+            for r in rows]
 
 
 async def mark_sent(

@@ -10,6 +10,7 @@ from bot.config import Config
 from bot.services.applicants import ApplicantService
 from bot.services.bank import BankService
 from bot.services.registration import RegistrationService
+from bot.services.reminders import ReminderService
 from bot.services.review import ReviewService
 from bot.services.selection import SelectionService
 from bot.services.sessions import SessionService
@@ -31,6 +32,7 @@ class Services:
     sessions: SessionService
     testing: TestService
     selection: SelectionService
+    reminders: ReminderService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -43,6 +45,7 @@ class Services:
         await self.testing.tick()
         await self.sessions.tick()
         await self.selection.tick()
+        await self.reminders.tick()
         self.notify_outbox()
 
     @classmethod
@@ -61,4 +64,5 @@ class Services:
             sessions=SessionService(db, clock, config.recruitment),
             testing=TestService(db, clock, config.recruitment, bank),
             selection=SelectionService(db, clock, config.recruitment),
+            reminders=ReminderService(db, clock, config.recruitment),
         )
