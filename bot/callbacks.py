@@ -192,3 +192,10 @@ class TestKey:
 class ApproveRanking:
     PREFIX: ClassVar[str]
     ranking: int
+
+
+@kind("bc")
+class BroadcastKey:
+    PREFIX: ClassVar[str]
+    broadcast: int
+    action: Literal["send", "cancel"]

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     bot_api_base_url: str | None = None
     bot_api_file_url: str | None = None
     max_concurrent_updates: Annotated[int, Field(ge=1, le=256)] = 32
+    # Messages per second the outbox sends (decisions, reminders, broadcasts): just under
+    # Telegram's 30/s for bulk messages.
+    outbox_rate: Annotated[float, Field(gt=0, le=1000)] = 28.0
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -54,6 +54,7 @@ class OutboxSender:
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._queues: dict[int, deque[OutboxRow]] = {}
         self._high_water = 0  # the highest outbox id handed to a worker
+        self._stopping = False
         self.idle = asyncio.Event()
 
     def notify(self) -> None:
@@ -62,15 +63,26 @@ class OutboxSender:
         self._wake.set()
 
     def start(self) -> None:
+        self._high_water = 0  # rows left pending by a stop are picked up again
+        self._queues.clear()
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
-    async def stop(self) -> None:
-        tasks = [t for t in (self._task, *self._workers.values()) if t is not None]
-        for task in tasks:
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Stop taking rows; let each chat's message in flight finish (so it is recorded as
+        sent and never repeated), then cancel whatever is still waiting."""
+        self._stopping = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        workers = list(self._workers.values())
+        if workers:
+            await asyncio.wait(workers, timeout=grace_seconds)
+        for task in workers:
             task.cancel()
-        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self._stopping = False
 
     async def _run(self) -> None:
         while True:
@@ -99,7 +111,7 @@ class OutboxSender:
     async def _work(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
         try:
-            while queue:
+            while queue and not self._stopping:
                 await self._deliver(queue[0])
                 queue.popleft()
         finally:

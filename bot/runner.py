@@ -57,7 +57,7 @@ async def start_bot(
     db = await Database.open(settings.database_path)
     services = Services.build(config, db, clock or SystemClock())
     app = build_application(services, request=request, updates_request=updates_request)
-    sender = OutboxSender(db, app.bot, services.clock)
+    sender = OutboxSender(db, app.bot, services.clock, rate_per_second=settings.outbox_rate)
     services.on_outbox = sender.notify
     running = RunningBot(app, services, sender)
     try:

@@ -10,6 +10,7 @@ from handlers import (
     registration,
     staff,
     staff_bank,
+    staff_broadcasts,
     staff_commands,
     staff_results,
     staff_sessions,
@@ -30,6 +31,7 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     staff_bank.register(app, staff_chat_id)
     staff_sessions.register(app, staff_chat_id)
     staff_results.register(app, staff_chat_id)
+    staff_broadcasts.register(app, staff_chat_id)
     staff_commands.register(app, staff_chat_id)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.
     common.register_fallbacks(app)

@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.services.applicants import ApplicantService
 from bot.services.bank import BankService
+from bot.services.broadcasts import BroadcastService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.review import ReviewService
@@ -33,6 +34,7 @@ class Services:
     testing: TestService
     selection: SelectionService
     reminders: ReminderService
+    broadcasts: BroadcastService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -65,4 +67,5 @@ class Services:
             testing=TestService(db, clock, config.recruitment, bank),
             selection=SelectionService(db, clock, config.recruitment),
             reminders=ReminderService(db, clock, config.recruitment),
+            broadcasts=BroadcastService(db, clock, config.recruitment),
         )
