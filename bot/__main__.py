@@ -19,8 +19,9 @@ No Telegram bot token is set, so the bot cannot start.
   3. Also set STAFF_CHAT_ID to the id of the committee's private group.
   4. Run again: python -m bot
 
-To try it without Telegram, start the local simulator (python -m tgsim --port 8081) and set
-BOT_TOKEN=123456:TEST and BOT_API_BASE_URL=http://127.0.0.1:8081/bot (see README.md).
+To try it without Telegram, start the offline playground instead:
+    python -m bot playground
+and open the address it prints in a browser (see README.md).
 """
 
 
@@ -36,8 +37,12 @@ def setup_logging(level: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "playground":
+        from bot.playground import main as playground
+
+        return playground(args[1:])
     if args and args[0] not in ("run", "check-config"):
-        print("usage: python -m bot [run | check-config]", file=sys.stderr)
+        print("usage: python -m bot [run | check-config | playground]", file=sys.stderr)
         return 2
     from bot.config import load_config
 
