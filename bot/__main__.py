@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.configerror import ConfigError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 NO_TOKEN = """\
 No Telegram bot token is set, so the bot cannot start.
@@ -35,14 +40,31 @@ def setup_logging(level: str) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+def backup_now(settings: Settings, args: list[str]) -> int:
+    """`python -m bot backup [FILE]`: an online copy, safe while the bot runs."""
+    from datetime import datetime
+
+    from storage.backup import backup, check
+
+    if not settings.database_path.exists():
+        print(f"No database at {settings.database_path}", file=sys.stderr)
+        return 2
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    default = settings.backup_dir / f"{settings.database_path.stem}-{stamp}.sqlite3"
+    made = backup(settings.database_path, Path(args[0]) if args else default)
+    print(f"Backup written to {made} (integrity: {check(made)})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "playground":
         from bot.playground import main as playground
 
         return playground(args[1:])
-    if args and args[0] not in ("run", "check-config"):
-        print("usage: python -m bot [run | check-config | playground]", file=sys.stderr)
+    if args and args[0] not in ("run", "check-config", "backup"):
+        print("usage: python -m bot [run | check-config | playground | backup [FILE]]",
+              file=sys.stderr)
         return 2
     from bot.config import load_config
 
@@ -53,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
+    if args and args[0] == "backup":
+        return backup_now(config.settings, args[1:])
     if config.settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2

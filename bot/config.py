@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # Telegram's 30/s for bulk messages.
     outbox_rate: Annotated[float, Field(gt=0, le=1000)] = 28.0
     log_level: str = "INFO"
+    # A daily online backup of the database at backup_hour (local time), the newest kept.
+    backup_dir: Path = Path("data/backups")
+    backup_keep: Annotated[int, Field(ge=0, le=365)] = 7
+    backup_hour: Annotated[int, Field(ge=0, le=23)] = 2
 
     @model_validator(mode="after")
     def _webhook_complete(self) -> Settings:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
 from telegram import Update
@@ -19,6 +20,7 @@ from bot.context import BotContext
 from bot.outbox import OutboxSender
 from bot.services import Services
 from bot.webhook import WebhookServer
+from storage.backup import daily_backup
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -70,11 +72,15 @@ async def start_bot(
         assert app.job_queue is not None
         app.job_queue.run_repeating(_tick, interval=tick_seconds, first=tick_seconds,
                                     name="tick")
+        if settings.backup_keep > 0:
+            at = time(settings.backup_hour, tzinfo=config.recruitment.zone)
+            app.job_queue.run_daily(_backup, at, name="daily-backup")
         if settings.bot_mode is Mode.WEBHOOK:
             assert settings.webhook_url and settings.webhook_secret
             secret = settings.webhook_secret.get_secret_value()
             running.webhook = WebhookServer(
-                app, settings.webhook_url, secret, settings.webhook_listen, settings.webhook_port
+                app, settings.webhook_url, secret, settings.webhook_listen,
+                settings.webhook_port, healthy=db.healthy,
             )
             await running.webhook.start()
             await app.bot.set_webhook(
@@ -95,6 +101,13 @@ async def start_bot(
 
 async def _tick(context: BotContext) -> None:
     await context.services.tick()
+
+
+async def _backup(context: BotContext) -> None:
+    settings = context.services.config.settings
+    made = await asyncio.to_thread(daily_backup, settings.database_path, settings.backup_dir,
+                                   context.services.clock.now(), settings.backup_keep)
+    log.info("daily backup written: %s", made.name)
 
 
 async def run_until_stopped(config: Config) -> None:

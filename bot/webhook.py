@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -28,8 +29,10 @@ class WebhookServer:
         secret: str,
         listen: str,
         port: int,
+        healthy: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self._app = app
+        self._healthy = healthy
         self._secret = secret.encode()
         self.path = urlparse(url).path or "/"
         self._listen, self._port = listen, port
@@ -66,4 +69,12 @@ class WebhookServer:
         return web.Response(text="ok")
 
     async def _health(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": self._app.running})
+        """For the reverse proxy or the orchestrator: 200 when the bot runs and its database
+        answers, 503 otherwise."""
+        ok = self._app.running
+        if ok and self._healthy is not None:
+            try:
+                ok = await self._healthy()
+            except Exception:
+                ok = False
+        return web.json_response({"ok": ok}, status=200 if ok else 503)

@@ -116,6 +116,9 @@ class Database:
         async with self._reader.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
 
+    async def healthy(self) -> bool:
+        return await self.fetchone("SELECT 1") is not None
+
     @property
     def reader(self) -> aiosqlite.Connection:
         return self._reader

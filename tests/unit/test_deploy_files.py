@@ -1,0 +1,21 @@
+"""The deployment files refer only to what the project has (nothing here runs Docker)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_dockerfile_copies_only_existing_project_files() -> None:
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            sources = line.split()[1:-1]
+            for source in sources:
+                assert (ROOT / source).exists(), source
+    assert "python -m bot" in (ROOT / "Dockerfile").read_text()
+
+
+def test_systemd_unit_runs_the_bot_after_checking_its_config() -> None:
+    unit = (ROOT / "deploy" / "mitra-bot.service").read_text()
+    assert "ExecStartPre=/opt/mitra-bot/.venv/bin/python -m bot check-config" in unit
+    assert "ExecStart=/opt/mitra-bot/.venv/bin/python -m bot\n" in unit
+    assert "EnvironmentFile=" in unit and "BOT_TOKEN" not in unit.split("[Service]")[1]
