@@ -25,7 +25,8 @@ ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close"}
 OTHER_STAFF_COMMANDS = {"impor": "import", "banksoal": "bank", "sesi": "sessions",
                         "sesibaru": "sesibaru", "batalsesi": "batalsesi",
                         "tambahwaktu": "tambahwaktu", "peringkat": "ranking",
-                        "umumkan": "announce", "siaran": "broadcast"}
+                        "umumkan": "announce", "siaran": "broadcast",
+                        "daftarditerima": "accepted"}
 ALL_NAMES = [n for names in (READ_COMMANDS, ADMIN_COMMANDS, OTHER_STAFF_COMMANDS)
              for pair in names.items() for n in pair]
 

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import callbacks, texts
 from bot.context import BotContext
 from bot.services.review import STAFF_LANG
-from bot.services.selection import distribution_png, ranking_xlsx
+from bot.services.selection import distribution_png, public_list_xlsx, ranking_xlsx
 from handlers.common import PRIVATE, applicant_of
 from handlers.keyboards import button
 from handlers.staff_commands import is_admin
@@ -93,6 +93,22 @@ async def announce(update: Update, context: BotContext) -> None:
                                 when=texts.format_datetime(STAFF_LANG, when.astimezone(zone))))
 
 
+async def public_list(update: Update, context: BotContext) -> None:
+    """/daftarditerima: the list of accepted partners to post (after approval)."""
+    message = update.effective_message
+    assert message is not None
+    if not await _admin(update, context, "public_list"):
+        return
+    final = await context.services.selection.final()
+    if final is None:
+        await message.reply_text(_t("staff.announce_nothing"))
+        return
+    rows = await context.services.selection.rows(final.id)
+    r = context.services.config.recruitment
+    data = public_list_xlsx(rows, f"{r.name}: daftar mitra yang diterima")
+    await message.reply_document(InputFile(data, filename=f"diterima-{r.code}.xlsx"))
+
+
 async def my_result(update: Update, context: BotContext) -> None:
     """/hasil: the applicant's own result, once announced."""
     applicant = await applicant_of(update, context)
@@ -116,4 +132,5 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
     group = filters.Chat(staff_chat_id)
     app.add_handler(CommandHandler(["peringkat", "ranking"], compute, filters=group))
     app.add_handler(CommandHandler(["umumkan", "announce"], announce, filters=group))
+    app.add_handler(CommandHandler(["daftarditerima", "accepted"], public_list, filters=group))
     app.add_handler(CallbackQueryHandler(approve, pattern=r"^rk:"))

@@ -143,6 +143,24 @@ def ranking_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
     return out.getvalue()
 
 
+def public_list_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
+    """The accepted partners as the real process publishes them: number, ID, name, district."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "diterima"
+    sheet.append([title])
+    sheet.append(["No", "ID", "Nama", "Kecamatan"])
+    accepted = [r for r in rows if r["accepted"]]
+    for n, r in enumerate(sorted(accepted, key=lambda r: (r["full_name"] or "")), start=1):
+        sheet.append([n, r["application_id"], r["full_name"], r["district"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def distribution_png(scores: list[float], cut_off: float | None, title: str) -> bytes:
     """A histogram of final scores with the cut-off marked (matplotlib, no display)."""
     import matplotlib

@@ -87,3 +87,8 @@ async def test_small_recruitment_to_announcement(
     assert "not been accepted" in (await reply(john)).text
     statuses = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
     assert [r[0] for r in statuses] == ["accepted", "not_accepted", "absent"]
+    await bob.send("/daftarditerima", chat=group)  # the public list, to post
+    await bob.wait_for(lambda: bob.messages(chat=group)[-1].kind == "document", timeout=10)
+    public = load_workbook(io.BytesIO(sim.file_bytes(bob.messages(chat=group)[-1].file["file_id"])))
+    listed = list(public.active.iter_rows(values_only=True))[2:]
+    assert listed == [(1, 1, "Siti Aminah", "Taliwang")]

@@ -13,7 +13,7 @@ NOW = datetime(2023, 11, 1, tzinfo=UTC)
 async def test_a_backup_taken_while_the_bot_writes_is_consistent(tmp_path: Path) -> None:
     path = tmp_path / "live.sqlite3"
     db = await Database.open(path)
-    stop = asyncio.Event()
+    stop, enough = asyncio.Event(), asyncio.Event()
     written = 0
 
     async def writer() -> None:
@@ -25,11 +25,12 @@ async def test_a_backup_taken_while_the_bot_writes_is_consistent(tmp_path: Path)
                     "INSERT INTO applications (applicant_id, recruitment, created_at, updated_at)"
                     " VALUES (?, 'r', 'x', 'x')", (person.id,))
             written += 1
-            await asyncio.sleep(0)
+            if written >= 50:
+                enough.set()
+            await asyncio.sleep(0)  # let the backups run between writes
 
     task = asyncio.create_task(writer())
-    while written < 50:
-        await asyncio.sleep(0)
+    await enough.wait()
     copies = [await asyncio.to_thread(backup, path, tmp_path / f"copy{i}.sqlite3")
               for i in range(3)]
     stop.set()
