@@ -208,19 +208,17 @@ async def on_message(update: Update, context: BotContext) -> None:
     try:
         if step.kind == "document":
             upload = upload_of(message)
-            if upload is None:
-                code = "doc.kind" if message.text is None else None
-                hint = texts.get(lang, "errors.doc.kind") if code else texts.get(
-                    lang, "reg.send_document")
-                await message.reply_text(hint)
+            if upload is None:  # typed text, or a sticker, voice, video...
+                key = "reg.send_document" if message.text else "errors.doc.kind"
+                await message.reply_text(texts.get(lang, key))
                 return
             new = await svc.upload(applicant.id, str(step.name), upload)
         elif step.kind == "field":
             raw = message.contact.phone_number if message.contact else message.text
-            if raw is None:
-                await message.reply_text(texts.get(lang, "errors.choice.use_buttons")
-                                         if rv.reg.SPECS[str(step.name)].kind != "text"
-                                         else texts.get(lang, "errors.doc.kind"))
+            if raw is None:  # a sticker, photo, voice... where an answer is asked
+                typed = rv.reg.SPECS[str(step.name)].kind in ("text", "phone")
+                key = "reg.type_answer" if typed else "reg.use_buttons"
+                await show(message, lang, pos, context, prefix=texts.get(lang, key))
                 return
             new = await svc.answer(applicant.id, str(step.name), raw, typed=True)
         else:

@@ -283,3 +283,16 @@ async def test_a_returning_applicant_only_checks_the_profile_next_year(
     review = await answer_consent_and_declarations(siti, "id")
     assert "Periksa data pendaftaran Anda" in review.text  # nothing to type again
     assert "NIK: 5207014508950003" in review.text and "KTP: terunggah" in review.text
+
+
+async def test_a_sticker_where_a_name_is_asked_changes_nothing(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    siti = sim.user("Siti")
+    await siti.send("/daftar")
+    await answer_consent_and_declarations(siti, "id")
+    await siti.send_sticker()
+    answer = (await reply(siti)).text
+    assert "silakan ketik jawabannya" in answer and "nama lengkap" in answer
+    profile, _, _ = await stored(bot, siti.id)
+    assert profile == {}
