@@ -134,7 +134,7 @@ def summary_lines(lang: str, pos: Position, r: Recruitment) -> list[str]:
         if not reg.needed(spec.key, pos.profile):
             continue
         value = choice_label(lang, spec.key, pos.profile.get(spec.key), r)
-        lines.append(f"{_t(lang, f'reg.label_{spec.key}')}: {_escape(value)}")
+        lines.append(f"{_t(lang, f'reg.label_{spec.key}')}: {texts.escape(value)}")
     for kind in reg.DOCUMENTS:
         state = _t(lang, "reg.uploaded") if kind in pos.documents else "–"
         lines.append(f"{_t(lang, f'reg.label_{kind}')}: {state}")
@@ -170,6 +170,3 @@ def erase_confirm(lang: str) -> Screen:
                                button(_t(lang, "reg.erase_no"), callbacks.Erase("cancel"))]]),
     )
 
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

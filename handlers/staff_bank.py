@@ -20,9 +20,6 @@ def _t(key: str, **params: object) -> str:
     return texts.get(STAFF_LANG, key, **params)
 
 
-def _esc(value: object) -> str:
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def categories(bank: Bank) -> str:
     return "\n".join(f"• {CATEGORY_LABELS.get(c, (c,))[0]}: {n}"
@@ -30,17 +27,18 @@ def categories(bank: Bank) -> str:
 
 
 def report_text(report: ImportReport) -> str:
-    name = _esc(report.filename)
+    name = texts.escape(report.filename)
     if report.errors:
         listed = format_report(report.errors, "id", max_errors=MAX_SHOWN_ERRORS)
         return _t("staff.bank_rejected", file=name, count=len(report.errors),
-                  errors=_esc(listed))[:4000]
+                  errors=texts.escape(listed))[:4000]
     if report.blueprint_problems:
         return _t("staff.bank_blueprint", file=name,
-                  problems=_esc("\n".join(f"- {p}" for p in report.blueprint_problems)))
+                  problems=texts.escape("\n".join(f"- {p}" for p in report.blueprint_problems)))
     assert report.bank is not None
     return _t("staff.bank_checked", file=name, count=len(report.bank.questions),
-              version=_esc(report.bank.version), categories=_esc(categories(report.bank)))
+              version=texts.escape(report.bank.version),
+              categories=texts.escape(categories(report.bank)))
 
 
 async def import_file(update: Update, context: BotContext) -> None:
@@ -94,8 +92,8 @@ async def confirm_import(update: Update, context: BotContext) -> None:
         await query.message.reply_text(_t("stale_button"))
     elif activate:
         version, _ = await context.services.bank.active()
-        await query.message.reply_text(_t("staff.bank_activated", version=_esc(version),
-                                          by=_esc(user.full_name)))
+        await query.message.reply_text(_t("staff.bank_activated", version=texts.escape(version),
+                                          by=texts.escape(user.full_name)))
     else:
         await query.message.reply_text(_t("staff.bank_cancelled"))
 
@@ -106,8 +104,8 @@ async def bank_status(update: Update, context: BotContext) -> None:
     source = _t("staff.bank_imported") if await context.services.bank.is_imported() \
         else _t("staff.bank_bundled")
     await update.effective_message.reply_text(_t(
-        "staff.bank_status", version=_esc(version), source=source,
-        count=len(bank.questions), categories=_esc(categories(bank))))
+        "staff.bank_status", version=texts.escape(version), source=source,
+        count=len(bank.questions), categories=texts.escape(categories(bank))))
 
 
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

@@ -3,7 +3,6 @@ with the number of recipients, confirmation, and a progress message edited every
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -39,8 +38,8 @@ async def compose(update: Update, context: BotContext) -> None:
     segment, text = parts[1], parts[2]
     draft = await svc.draft(text, segment, user.id, user.full_name)
     await message.reply_text(
-        _t("staff.broadcast_preview", id=draft.broadcast_id, segment=html.escape(segment),
-           count=draft.recipients, text=html.escape(text, quote=False)),
+        _t("staff.broadcast_preview", id=draft.broadcast_id, segment=texts.escape(segment),
+           count=draft.recipients, text=texts.escape(text)),
         reply_markup=InlineKeyboardMarkup([[
             button(_t("staff.broadcast_send", count=draft.recipients),
                    callbacks.BroadcastKey(draft.broadcast_id, "send")),

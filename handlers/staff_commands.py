@@ -35,9 +35,6 @@ def _t(key: str, **params: object) -> str:
     return texts.get(STAFF_LANG, key, **params)
 
 
-def _esc(value: object) -> str:
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def _when(context: BotContext, stored: str | None) -> str:
     if not stored:
@@ -104,9 +101,9 @@ async def search(update: Update, context: BotContext) -> None:
         return
     lines = [_t("staff.found", count=len(rows))]
     for r in rows:
-        user = f" · @{_esc(r['username'])}" if r["username"] else ""
-        lines.append(f"#{r['application_id']} {_esc(r['full_name'] or '–')} · NIK "
-                     f"{_esc(r['nik'] or '–')}{user} · {r['status']}")
+        user = f" · @{texts.escape(r['username'])}" if r["username"] else ""
+        lines.append(f"#{r['application_id']} {texts.escape(r['full_name'] or '–')} · NIK "
+                     f"{texts.escape(r['nik'] or '–')}{user} · {r['status']}")
     await message.reply_text("\n".join(lines))
 
 
@@ -126,10 +123,10 @@ async def record(update: Update, context: BotContext) -> None:
     labels = ", ".join(texts.get(STAFF_LANG, f"reg.label_{d}") for d in documents) or "–"
     lines.append(_t("staff.record_documents", documents=labels))
     if row["decided_by_name"]:
-        lines.append(_t("staff.record_decided", by=_esc(row["decided_by_name"]),
+        lines.append(_t("staff.record_decided", by=texts.escape(row["decided_by_name"]),
                         at=_when(context, row["decided_at"])))
     if row["decision_reason"]:
-        lines.append(_t("staff.record_reason", reason=_esc(row["decision_reason"])))
+        lines.append(_t("staff.record_reason", reason=texts.escape(row["decision_reason"])))
     lines += ["", *_trail_lines(context, trail)]
     await message.reply_text("\n".join(lines))
 
@@ -138,9 +135,9 @@ def _trail_lines(context: BotContext, trail: list[dict]) -> list[str]:  # type: 
     if not trail:
         return [_t("staff.trail_empty")]
     return [
-        f"{_when(context, e['at'])} · {_esc(e['actor_name'])} · {e['action']}"
+        f"{_when(context, e['at'])} · {texts.escape(e['actor_name'])} · {e['action']}"
         + ("" if e["allowed"] else " (ditolak)")
-        + (f" · {_esc(json.loads(e['detail']).get('reason'))}"
+        + (f" · {texts.escape(json.loads(e['detail']).get('reason'))}"
            if json.loads(e["detail"]).get("reason") else "")
         for e in trail
     ]
@@ -163,7 +160,7 @@ async def stats(update: Update, context: BotContext) -> None:
     lines = [_t("staff.stats_title")]
     for name in ("status", "district", "education"):
         lines += ["", _t(f"staff.stats_{name}")]
-        lines += [f"• {_esc(key)}: {n}" for key, n in counts[name]] or ["• –"]
+        lines += [f"• {texts.escape(key)}: {n}" for key, n in counts[name]] or ["• –"]
     await message.reply_text("\n".join(lines))
 
 
@@ -184,12 +181,12 @@ async def admin_command(update: Update, context: BotContext) -> None:
         name = f"pendaftar-{code}-{date.today():%Y%m%d}.xlsx"
         await message.reply_document(InputFile(data, filename=name),
                                      caption=_t("staff.exported", count=count,
-                                                by=_esc(user.full_name)))
+                                                by=texts.escape(user.full_name)))
         return
     opening = action == "open"
     await staff.set_registration(opening, user.id, user.full_name)
     key = "staff.registration_opened" if opening else "staff.registration_closed"
-    await message.reply_text(_t(key, by=_esc(user.full_name)))
+    await message.reply_text(_t(key, by=texts.escape(user.full_name)))
 
 
 async def outside_group(update: Update, context: BotContext) -> None:

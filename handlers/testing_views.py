@@ -11,9 +11,6 @@ from handlers.keyboards import button
 LETTERS = "ABCDE"
 
 
-def _esc(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def header(lang: str, view: View, position: int) -> str:
     key = "test.practice_header" if view.attempt.kind == "practice" else "test.header"
@@ -27,10 +24,10 @@ def _key(view: View, action: str, position: int = 0, option: int = 0) -> callbac
 def question(lang: str, view: View, position: int) -> tuple[str, InlineKeyboardMarkup]:
     q = view.questions[position]
     chosen = view.answers.get(position)
-    lines = [f"<b>{header(lang, view, position)}</b>", "", _esc(q.text), ""]
+    lines = [f"<b>{header(lang, view, position)}</b>", "", texts.escape(q.text), ""]
     for i, option in enumerate(q.options):
         mark = "✅ " if i == chosen else ""
-        lines.append(f"{mark}<b>{LETTERS[i]}.</b> {_esc(option)}")
+        lines.append(f"{mark}<b>{LETTERS[i]}.</b> {texts.escape(option)}")
     options = [button(("✅ " if i == chosen else "") + LETTERS[i], _key(view, "a", position, i))
                for i in range(len(q.options))]
     last = len(view.questions) - 1

@@ -4,7 +4,6 @@ restart), delivered by the outbox at its pace; progress is read back from the ou
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from bot import texts
@@ -51,7 +50,7 @@ class BroadcastService:
                 return None
             people = await store.audience(conn, self._r.code, found.segment)
             await store.mark(conn, broadcast_id, "queued", len(people))
-            payload = {"text": html.escape(found.text, quote=False)}
+            payload = {"text": texts.escape(found.text)}
             for applicant_id, chat_id in people:
                 await outbox.enqueue(conn, chat_id, payload, now,
                                      f"broadcast:{broadcast_id}:{applicant_id}",

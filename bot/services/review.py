@@ -93,7 +93,7 @@ class ReviewService:
                 if reason:
                     shown = (texts.get(lang, f"staff.reason_{reason}")
                              if reason in review.FAIL_REASONS else reason)
-                    text += "\n" + texts.get(lang, "review.reason", reason=_esc(shown))
+                    text += "\n" + texts.get(lang, "review.reason", reason=texts.escape(shown))
                 await outbox.enqueue(conn, chat_id, {"text": text}, now)
             return won
 
@@ -183,12 +183,9 @@ def card_text(application_id: int, profile: dict[str, Any], found: list[str],
     for spec in reg.FIELDS:
         if reg.needed(spec.key, profile):
             shown = labels.value_label(STAFF_LANG, spec.key, profile.get(spec.key), regency)
-            lines.append(f"{texts.get(STAFF_LANG, f'reg.label_{spec.key}')}: {_esc(shown)}")
+            lines.append(f"{texts.get(STAFF_LANG, f'reg.label_{spec.key}')}: {texts.escape(shown)}")
     if found:
         lines.append("")
         lines += ["⚠️ " + texts.get(STAFF_LANG, f"staff.flag_{f}") for f in found]
     return "\n".join(lines)
 
-
-def _esc(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -6,6 +6,7 @@ placeholders. Indonesian is the first language and the fallback.
 
 from __future__ import annotations
 
+import html
 import string
 from datetime import datetime
 from functools import cache
@@ -54,6 +55,11 @@ def get(language: str, key: str, **params: Any) -> str:
     flat = _flat(language if language in LANGUAGES else DEFAULT_LANGUAGE)
     template = flat[key]
     return template.format(**params) if params else template
+
+
+def escape(value: object) -> str:
+    """Text from people (names, addresses, typed reasons) made safe inside HTML messages."""
+    return html.escape(str(value), quote=False)
 
 
 def format_datetime(language: str, when: datetime) -> str:
