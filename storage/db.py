@@ -73,10 +73,57 @@ async def migrate(conn: aiosqlite.Connection) -> int:
     return latest
 
 
+class _Rows:
+    """A finished query's rows, with the cursor interface the storage modules use."""
+
+    def __init__(self, rows: list[aiosqlite.Row]) -> None:
+        self._rows = rows
+
+    async def fetchone(self) -> aiosqlite.Row | None:
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> list[aiosqlite.Row]:
+        return self._rows
+
+
+class _Query:
+    def __init__(self, reader: ReadConnection, sql: str, params: Any) -> None:
+        self._reader, self._sql, self._params = reader, sql, params
+
+    async def __aenter__(self) -> _Rows:
+        return await self._reader.run(self._sql, self._params)
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class ReadConnection:
+    """The shared read connection, one statement at a time, each read to its end.
+
+    Interleaved cursors on one SQLite connection would keep its read transaction (and so its
+    snapshot) open across another coroutine's commit, and a read right after a write could
+    miss it. Here every query runs alone and its rows are fetched at once, so each read sees
+    everything committed before it started."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    def execute(self, sql: str, params: Any = ()) -> _Query:
+        return _Query(self, sql, params)
+
+    async def run(self, sql: str, params: Any) -> _Rows:
+        async with self._lock, self._conn.execute(sql, params) as cur:
+            return _Rows(list(await cur.fetchall()))
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+
 class Database:
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self._writer = writer
-        self._reader = reader
+        self._reader = ReadConnection(reader)
         self._write_lock = asyncio.Lock()
 
     @classmethod
@@ -109,16 +156,15 @@ class Database:
             await self._writer.commit()
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._reader.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        return await (await self._reader.run(sql, tuple(params))).fetchone()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._reader.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        return await (await self._reader.run(sql, tuple(params))).fetchall()
 
     async def healthy(self) -> bool:
         return await self.fetchone("SELECT 1") is not None
 
     @property
     def reader(self) -> aiosqlite.Connection:
-        return self._reader
+        """For the storage modules' read functions (they take a connection-like object)."""
+        return self._reader  # type: ignore[return-value]

@@ -149,3 +149,13 @@ async def counts(conn: aiosqlite.Connection, session_id: int) -> dict[str, int]:
     ) as cur:
         row = await cur.fetchone()
     return {"started": row[0] if row else 0, "submitted": row[1] if row else 0}
+
+
+async def of_application(conn: aiosqlite.Connection, application_id: int) -> Session | None:
+    async with conn.execute(
+        "SELECT s.* FROM sessions AS s JOIN applications AS p ON p.session_id = s.id "
+        "WHERE p.id = ?",
+        (application_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return _row(row) if row else None

@@ -43,10 +43,7 @@ class SessionService:
                                                          self._r.code)
         if application is None:
             return None, None
-        row = await self._db.fetchone("SELECT session_id FROM applications WHERE id = ?",
-                                      (application.id,))
-        session = await store.get(self._db.reader, row[0]) if row and row[0] else None
-        return application.status, session
+        return application.status, await store.of_application(self._db.reader, application.id)
 
     async def book(self, applicant_id: int, session_id: int) -> BookOutcome:
         async with self._db.write() as conn:

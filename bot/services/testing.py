@@ -75,10 +75,7 @@ class TestService:
                 return await self._view(conn, existing.id)
             if application.status != "session_booked":
                 return "done" if application.status in ("tested", "absent") else "not_booked"
-            row = await (await conn.execute(
-                "SELECT session_id FROM applications WHERE id = ?", (application.id,)
-            )).fetchone()
-            session = await sessions.get(conn, row[0]) if row and row[0] else None
+            session = await sessions.of_application(conn, application.id)
             if session is None:
                 return "not_booked"
             if now < session.start:
