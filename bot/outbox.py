@@ -55,6 +55,7 @@ class OutboxSender:
         self._queues: dict[int, deque[OutboxRow]] = {}
         self._high_water = 0  # the highest outbox id handed to a worker
         self._stopping = False
+        self._sending: set[asyncio.Task[Any]] = set()  # workers between send and record
         self.idle = asyncio.Event()
 
     def notify(self) -> None:
@@ -67,17 +68,21 @@ class OutboxSender:
         self._queues.clear()
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
-    async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Stop taking rows; let each chat's message in flight finish (so it is recorded as
-        sent and never repeated), then cancel whatever is still waiting."""
+    async def stop(self, grace_seconds: float = 30.0) -> None:
+        """Stop at once, except for messages being sent right now: those finish and are
+        recorded as sent (so they are never repeated). Everything else stays pending."""
         self._stopping = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         workers = list(self._workers.values())
-        if workers:
-            await asyncio.wait(workers, timeout=grace_seconds)
+        sending = [w for w in workers if w in self._sending]
+        for task in workers:
+            if task not in self._sending:  # waiting for its turn: nothing sent yet
+                task.cancel()
+        if sending:
+            await asyncio.wait(sending, timeout=grace_seconds)
         for task in workers:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -136,8 +141,16 @@ class OutboxSender:
         async with self._slots:
             while True:
                 await self._pace()
+                if self._stopping:  # not sent: it stays pending for the next start
+                    return
+                task = asyncio.current_task()
+                assert task is not None
+                self._sending.add(task)  # from here to the record, stop() waits for us
                 try:
                     message_id = await self._send(row)
+                    async with self._db.write() as conn:
+                        await store.mark_sent(conn, row.id, message_id, self._clock.now())
+                    return
                 except RetryAfter as exc:
                     wait = exc.retry_after
                     seconds = wait.total_seconds() if isinstance(wait, timedelta) else wait
@@ -157,11 +170,11 @@ class OutboxSender:
                         await self._record(row, type(exc).__name__, "failed")
                         return
                     await self._record(row, type(exc).__name__, None)
+                    self._sending.discard(task)
                     await asyncio.sleep(min(30.0, self._backoff * 2 ** (attempts - 1)))
                     continue
-                async with self._db.write() as conn:
-                    await store.mark_sent(conn, row.id, message_id, self._clock.now())
-                return
+                finally:
+                    self._sending.discard(task)
 
     async def _record(self, row: OutboxRow, error: str, final: str | None) -> None:
         async with self._db.write() as conn:

@@ -7,6 +7,7 @@ reader connection serves plain reads, so a read never sees another coroutine's u
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -147,13 +148,22 @@ class Database:
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction: committed when the block ends, rolled back on any error."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            # A task cancelled while BEGIN runs on aiosqlite's thread must not leave the
+            # connection inside a transaction: wait for BEGIN to finish, then roll it back.
+            begin = asyncio.ensure_future(self._writer.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await begin
+                    await self._writer.rollback()
+                raise
             try:
                 yield self._writer
             except BaseException:
-                await self._writer.rollback()
+                await asyncio.shield(self._writer.rollback())
                 raise
-            await self._writer.commit()
+            await asyncio.shield(self._writer.commit())
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         return await (await self._reader.run(sql, tuple(params))).fetchone()
