@@ -90,7 +90,7 @@ class OutboxSender:
         self._stopping = False
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self.drain()
@@ -99,7 +99,8 @@ class OutboxSender:
             if not self._workers:
                 self.idle.set()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=5)
+                async with asyncio.timeout(5):  # (wait_for could swallow a cancel on 3.11)
+                    await self._wake.wait()
             self.idle.clear()
 
     async def drain(self) -> None:

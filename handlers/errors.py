@@ -6,7 +6,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import texts
 from bot.context import BotContext
@@ -22,8 +22,17 @@ def describe(update: object) -> str:
     return f"update {update.update_id} ({', '.join(kinds) or 'other'})"
 
 
+def harmless(error: BaseException | None) -> bool:
+    """A button answered too late (the bot was busy): the person already got the new screen,
+    so this is no reason to send them an apology."""
+    return isinstance(error, BadRequest) and "query is too old" in error.message.lower()
+
+
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
+    if harmless(error):
+        log.info("late callback answer for %s", describe(update))
+        return
     # The traceback's frames, never the exception's message: it may quote what a person typed.
     frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
     log.error("handler failed for %s: %s\n%s", describe(update), type(error).__name__, frames)

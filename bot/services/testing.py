@@ -221,13 +221,15 @@ class TestService:
             # Never delivered (the bot was down, Telegram failed): the session's end still ends it.
             due = attempt.deadline_at or attempt.hard_end_at
             assert due is not None
+            warnings = (rules.warnings_due(attempt.deadline_at, now, attempt.warnings)
+                        if attempt.deadline_at else [])
+            if now < due and not warnings:
+                continue  # nothing to do: no write transaction for it
             async with self._db.write() as conn:
                 if now >= due:
                     await self._submit(conn, attempt.id, "deadline", now)
                     continue
-                if attempt.deadline_at is None:
-                    continue
-                for minutes in rules.warnings_due(attempt.deadline_at, now, attempt.warnings):
+                for minutes in warnings:
                     await store.set_warnings(conn, attempt.id, [*attempt.warnings, minutes])
                     await self._tell(conn, attempt, "test.warning", now,
                                      f"warn:{attempt.id}:{minutes}:{attempt.extra_minutes}",

@@ -1,0 +1,428 @@
+"""Benchmark: N applicants take the timed test at once, against a bare python-telegram-bot bot.
+
+    .venv/bin/python scripts/bench_test.py            # N=1000, 2 answers each: about 6 min
+    .venv/bin/python scripts/bench_test.py --quick    # N=200, 5 answers each: about 2 min
+    .venv/bin/python scripts/bench_test.py --n 1000 --think 60 --only ours   # below the ceiling
+
+(Preparing 1000 applicants through the services takes about a minute of the default run; the
+bare phase needs about 110 s just to send 1000 first messages one at a time.)
+
+Two phases, same harness, each with a fresh simulator in a child process (rate limits on with
+Telegram's defaults, `--latency` seconds per Bot API call) and the bot in this process, talking to
+the simulator over HTTP on loopback, so `time.process_time()` here is the bot's CPU alone:
+
+1. ours: the real bot (`bot.runner.start_bot`, PTB 22.8, per-chat ordered concurrency, its
+   AIORateLimiter, outbox, 5-second tick). N applicants who passed the administrative check and
+   booked session S1 are prepared through the services before the timed part (not timed), with
+   the bot's own ManualClock then set inside S1 (2023-11-20 08:05 WITA). Each person sends
+   /mulai, then answers `--answers` questions by tapping an option button on the question
+   message, thinking `--think` seconds (+-50 %) between answers.
+2. bare: a bare PTB Application with PTB defaults (one update at a time, no rate limiter): /start
+   sends a message with four buttons; a tap edits the text (next number) and answers the query.
+   Same N people, same think time, same taps. One at a time cannot keep up with N=1000, so this
+   phase stops after `--bare-max-seconds`; its latencies then cover only the taps that were
+   served (a lower bound) and the taps still waiting are counted.
+
+Figures: time until every person has question 1; answers/s achieved (answers over the time from
+the first tap to the last edit) against the offered rate (N / think; the people wait for each
+edit, so the load they really offer is N / (think + latency)) and the ceiling (30 messages/s
+overall: every answer is one edit, and in the simulator, as at Telegram, edits in private chats
+count against the overall limit only, while sends also count per chat); handled updates/s
+(starts + answers); tap -> updated question latency p50/p95/p99; bot CPU per answer and per
+handled update (everything the bot process did during the load, idle polling and the tick
+included); 429s, callback answers refused as too old (Telegram allows about 15 s), messages sent.
+Nothing here asserts on timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+SCRIPT = Path(__file__).resolve()
+ROOT = SCRIPT.parents[1]
+if str(ROOT) not in sys.path:  # the project's packages (bot, handlers, storage, tgsim)
+    sys.path.insert(0, str(ROOT))
+WITA = ZoneInfo("Asia/Makassar")
+DURING_REGISTRATION = datetime(2023, 11, 10, 10, 0, tzinfo=WITA)
+INSIDE_S1 = datetime(2023, 11, 20, 8, 5, tzinfo=WITA)
+CEILING = 30.0  # tgsim Limits().global_per_sec: Telegram's ~30 messages/s overall
+
+
+# ---- the parent: the bot side --------------------------------------------------------------
+class Counter(logging.Handler):
+    """Counts the bot's log records at WARNING and above (they also go to a file)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        key = f"{record.levelname} {record.name}"
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+
+def recruitment_file(tmp: Path, n: int) -> Path:
+    data = yaml.safe_load((ROOT / "recruitment.example.yaml").read_text())
+    data["quota"]["registrations"] = max(int(data["quota"]["registrations"]), n)
+    for session in data["sessions"]:
+        if session["code"] == "S1":
+            session["capacity"] = max(int(session["capacity"]), n)
+    path = tmp / "recruitment.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+def make_config(base_url: str, db_path: Path, recruitment: Path) -> Any:
+    from bot.config import Config, Settings
+    from bot.recruitment import load_recruitment
+
+    settings = Settings(_env_file=None, bot_token="123456:TEST-token",  # type: ignore[call-arg]
+                        bot_api_base_url=base_url, database_path=db_path,
+                        recruitment_file=recruitment, staff_chat_id=-1001)
+    return Config(settings, load_recruitment(recruitment))
+
+
+async def fill_by_service(svc: Any, applicant_id: int, nik: str) -> None:
+    """A complete registration through the services (as tests/e2e/test_registration_rules)."""
+    from bot.services.registration import Upload
+
+    reg = svc.registration
+    await reg.begin(applicant_id)
+    await reg.consent(applicant_id)
+    for name in ("not_civil_servant", "healthy", "contract", "training", "literate"):
+        await reg.declare(applicant_id, name, True)
+    for key, raw, typed in (
+        ("full_name", "Siti Aminah", True), ("nik", nik, True), ("sex", "F", False),
+        ("birth_place", "Taliwang", True), ("birth_date", "05-08-1995", True),
+        ("phone", "0812 3456 7890", True), ("email", "siti.aminah@gmail.com", True),
+        ("address", "Jl. Sudirman No. 5, Taliwang", True), ("district", "3", False),
+        ("education", "SMA", False), ("occupation", "Wiraswasta", True),
+        ("experience", "0", False), ("motorbike", "1", False),
+    ):
+        await reg.answer(applicant_id, key, raw, typed=typed)
+    await reg.toggle_device(applicant_id, "none")
+    for kind in ("ktp", "photo", "ijazah"):
+        await reg.upload(applicant_id, kind, Upload(f"{kind}{nik}", f"u{kind}{nik}", "photo", 10))
+
+
+async def prepare(config: Any, clock: Any, user_ids: list[int]) -> None:
+    """N applicants who passed the administrative check and booked S1; nothing left to send."""
+    from bot.services import Services
+    from storage.db import Database
+
+    db = await Database.open(config.settings.database_path)
+    try:
+        svc = Services.build(config, db, clock)
+        clock.set(DURING_REGISTRATION)
+        await svc.sessions.seed()
+        s1 = next(s for s in await svc.sessions.bookable() if s.code == "S1")
+
+        async def one(n: int, telegram_id: int) -> None:
+            applicant = await svc.applicants.seen(telegram_id, None, "id")
+            await fill_by_service(svc, applicant.id, nik=f"520701450895{n:04d}")
+            outcome, pos = await svc.registration.submit(applicant.id)
+            assert outcome == "submitted" and pos.application, outcome
+            await svc.review.decide(pos.application.id, "pass", 1, "Panitia")
+            booked = await svc.sessions.book(applicant.id, s1.id)
+            assert booked == "booked", booked
+
+        batch = 50
+        for start in range(0, len(user_ids), batch):
+            await asyncio.gather(*(one(start + i + 1, uid)
+                                   for i, uid in enumerate(user_ids[start:start + batch])))
+        clock.set(INSIDE_S1)
+        await svc.tick()  # the session reminders fall due now: queue them once...
+        async with db.write() as conn:  # ...and skip them with the "passed" notices
+            await conn.execute("UPDATE outbox SET status = 'skipped' WHERE status = 'pending'")
+    finally:
+        await db.close()
+
+
+class Ours:
+    def __init__(self, args: argparse.Namespace, tmp: Path) -> None:
+        self.args, self.tmp = args, tmp
+        self.running: Any = None
+        self.prep_seconds = 0.0
+
+    async def start(self, url: str, user_ids: list[int]) -> None:
+        from bot.clock import ManualClock
+        from bot.runner import start_bot
+
+        config = make_config(f"{url}/bot", self.tmp / "bot.sqlite3",
+                             recruitment_file(self.tmp, len(user_ids)))
+        clock = ManualClock(DURING_REGISTRATION)
+        began = time.perf_counter()
+        await prepare(config, clock, user_ids)
+        self.prep_seconds = time.perf_counter() - began
+        self.running = await start_bot(config, clock=clock, poll_timeout=1)
+
+    async def time_tick(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        await self.running.services.tick()
+        took = time.perf_counter() - wall, time.process_time() - cpu
+        # The tick wakes the outbox sender. Stopping it at that very moment can hang on Python
+        # 3.11 (asyncio.wait_for swallows a cancel that arrives as its wait completes, and the
+        # sender's loop goes on): let it settle first.
+        await asyncio.sleep(1.0)
+        return took
+
+    async def stop(self) -> None:
+        if self.running is not None:
+            await self.running.stop()
+
+
+class Bare:
+    """A bare PTB 22.8 bot with PTB's defaults: one update at a time, no rate limiter."""
+
+    def __init__(self, args: argparse.Namespace, tmp: Path) -> None:
+        self.app: Any = None
+        self.prep_seconds = 0.0
+        self.errors = 0
+
+    async def start(self, url: str, user_ids: list[int]) -> None:
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+        from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler
+
+        def keyboard(number: int) -> InlineKeyboardMarkup:
+            return InlineKeyboardMarkup([[
+                InlineKeyboardButton(letter, callback_data=f"{number}:{i}")
+                for i, letter in enumerate("ABCD")
+            ]])
+
+        async def on_start(update: Update, context: Any) -> None:
+            assert update.effective_message is not None
+            await update.effective_message.reply_text("Soal 1", reply_markup=keyboard(1))
+
+        async def on_tap(update: Update, context: Any) -> None:
+            query = update.callback_query
+            assert query is not None and query.data is not None
+            number = int(query.data.split(":")[0]) + 1
+            await query.edit_message_text(f"Soal {number}", reply_markup=keyboard(number))
+            await query.answer()
+
+        async def on_error(update: object, context: Any) -> None:
+            self.errors += 1  # counted, not logged: a traceback per stale answer costs CPU
+
+        self.app = ApplicationBuilder().token("123456:TEST-token").base_url(f"{url}/bot").build()
+        self.app.add_handler(CommandHandler("start", on_start))
+        self.app.add_handler(CallbackQueryHandler(on_tap))
+        self.app.add_error_handler(on_error)
+        await self.app.initialize()
+        await self.app.start()
+        await self.app.updater.start_polling(poll_interval=0, timeout=1,
+                                             allowed_updates=Update.ALL_TYPES)
+
+    async def stop(self) -> None:
+        if self.app is None:
+            return
+        if self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+
+async def run_phase(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    cfg = {
+        "n": args.n, "answers": args.answers, "think": args.think, "latency": args.latency,
+        "seed": args.seed, "start_command": "/mulai" if kind == "ours" else "/start",
+        "max_seconds": args.max_seconds if kind == "ours" else args.bare_max_seconds,
+    }
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, str(SCRIPT), "--child", json.dumps(cfg),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24)
+    assert child.stdin is not None and child.stdout is not None
+    bot: Ours | Bare = Ours(args, tmp) if kind == "ours" else Bare(args, tmp)
+    try:
+        first = await child.stdout.readline()
+        if not first:
+            raise RuntimeError(f"{kind}: the load process did not start")
+        hello = json.loads(first)
+        print(f"[{kind}] simulator up; preparing and starting the bot...", flush=True)
+        await bot.start(hello["url"], hello["user_ids"])
+        print(f"[{kind}] bot up (preparation {bot.prep_seconds:.1f} s); load running "
+              f"(at most {cfg['max_seconds']:.0f} s)...", flush=True)
+        cpu = time.process_time()
+        child.stdin.write(b"GO\n")
+        await child.stdin.drain()
+        line = await child.stdout.readline()
+        bot_cpu = time.process_time() - cpu
+        if not line:
+            raise RuntimeError(f"{kind}: the load process died")
+        result: dict[str, Any] = json.loads(line)["result"]
+        result["bot_cpu"] = bot_cpu
+        result["prep_seconds"] = bot.prep_seconds
+        if isinstance(bot, Ours):  # the 5-second tick's cost with N attempts in progress
+            result["tick_wall"], result["tick_cpu"] = await bot.time_tick()
+        if isinstance(bot, Bare):
+            result["handler_errors"] = bot.errors
+    finally:
+        if child.returncode is None:
+            child.stdin.write(b"FAST\n")
+            await child.stdin.drain()
+        began = time.perf_counter()
+        await bot.stop()
+        print(f"[{kind}] bot stopped in {time.perf_counter() - began:.1f} s", flush=True)
+        if child.returncode is None:
+            child.stdin.write(b"STOP\n")
+            await child.stdin.drain()
+            child.stdin.close()
+            await child.wait()
+    return result
+
+
+# ---- printing ------------------------------------------------------------------------------
+def fmt(value: float | None, unit: str = "s", digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value * 1000:.{digits}f} ms"
+    return f"{value:.{digits}f} {unit}".rstrip()
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None or b == 0:
+        return "—"
+    return f"{a / b:.2f}x"
+
+
+def figures(r: dict[str, Any]) -> dict[str, Any]:
+    answers = r["answers"]
+    return {
+        "q1_all": r["q1_all"],
+        "rate": r["rate"],
+        "p50": r["p50"], "p95": r["p95"], "p99": r["p99"],
+        "cpu_per_answer": r["bot_cpu"] / answers if answers else None,
+        "cpu_per_update": r["bot_cpu"] / (answers + r["with_q1"]) if answers else None,
+        "429": r["status_429"],
+    }
+
+
+def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None:
+    offered = args.n / args.think
+    print()
+    print(f"N={args.n} applicants, {args.answers} answers each, think {args.think:g} s "
+          f"(+-50 %), Bot API latency {args.latency * 1000:.0f} ms, simulator rate limits on "
+          f"(30 msg/s overall, 1 msg/s per private chat for sends)")
+    print(f"offered rate N/think = {offered:.1f} answers/s; ceiling {CEILING:.0f} answers/s "
+          f"(one edit per answer, edits and sends share the overall limit)")
+    for kind, r in results.items():
+        f = figures(r)
+        print()
+        print(f"== {kind} ==" + ("  (stopped at the time limit)" if r["timed_out"] else ""))
+        q1 = (fmt(f["q1_all"]) if f["q1_all"] is not None
+              else f"not reached: {r['with_q1']}/{r['n']} had it after {r['wall']:.0f} s")
+        print(f"  time until every applicant has question 1: {q1} (p50 {fmt(r['q1_p50'])})")
+        print(f"  answers: {r['answers']} of {r['n'] * args.answers} planned; taps still waiting "
+              f"at the end: {r['lost_taps']}; wall {r['wall']:.1f} s")
+        rate = r["rate"]
+        print(f"  answers/s: {fmt(rate, '', 1)} achieved vs {offered:.1f} offered "
+              f"({ratio(rate, offered)}) vs {CEILING:.0f} ceiling ({ratio(rate, CEILING)})")
+        print(f"  handled updates/s (starts + answers, GO to the last one): "
+              f"{fmt(r['updates_rate'], '', 1)}")
+        print(f"  tap -> updated question: p50 {fmt(f['p50'], 'ms', 0)}, "
+              f"p95 {fmt(f['p95'], 'ms', 0)}, p99 {fmt(f['p99'], 'ms', 0)}, "
+              f"max {fmt(r['max'], 'ms', 0)}")
+        print(f"  bot CPU: {r['bot_cpu']:.2f} s total, {fmt(f['cpu_per_answer'], 'ms')} per "
+              f"answer ({fmt(f['cpu_per_update'], 'ms')} per handled update incl. the start)")
+        print(f"  429s: {r['status_429']} {r['status_429_by_method'] or ''}; callback answers "
+              f"ok {r['callback_answers_ok']}, too old {r['callback_answers_too_old']}; "
+              f"bot messages to people {r['bot_messages']}")
+        print(f"  Bot API calls: {r['calls']} {r['by_method']}")
+        if r["other_errors"]:
+            print(f"  other Bot API errors: {r['other_errors']}")
+        if r.get("log_counts"):
+            print(f"  bot log records (WARNING+): {r['log_counts']}")
+        if "handler_errors" in r:
+            print(f"  handler errors (counted by a no-op error handler): {r['handler_errors']}")
+        if "tick_cpu" in r:
+            print(f"  one tick (runs every 5 s) with {r['with_q1']} tests in progress, after the "
+                  f"load: {fmt(r['tick_wall'], 'ms', 0)} wall, {fmt(r['tick_cpu'], 'ms', 0)} CPU")
+        print(f"  harness (simulator + people, child process) CPU: {r['harness_cpu']:.1f} s; "
+              f"preparation (untimed): {r['prep_seconds']:.1f} s")
+    if len(results) == 2:
+        o, b = figures(results["ours"]), figures(results["bare"])
+        print()
+        print("== ours / bare ==")
+        print(f"  time to question 1 for all: {ratio(o['q1_all'], b['q1_all'])}"
+              + ("" if b["q1_all"] is not None else " (bare never got there)"))
+        print(f"  answers/s: {ratio(o['rate'], b['rate'])}; handled updates/s: "
+              f"{ratio(results['ours']['updates_rate'], results['bare']['updates_rate'])}")
+        print(f"  latency p50: {ratio(o['p50'], b['p50'])}, p95: {ratio(o['p95'], b['p95'])}, "
+              f"p99: {ratio(o['p99'], b['p99'])}"
+              + (" (bare: served taps only)" if results["bare"]["timed_out"] else ""))
+        print(f"  CPU per answer: {ratio(o['cpu_per_answer'], b['cpu_per_answer'])}; per handled "
+              f"update: {ratio(o['cpu_per_update'], b['cpu_per_update'])}")
+
+
+# ---- command line --------------------------------------------------------------------------
+def parse(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument("--n", type=int, default=None, help="applicants (default 1000; quick 200)")
+    p.add_argument("--answers", type=int, default=None,
+                   help="answers per person, at most 29 (default 2; quick 5)")
+    p.add_argument("--think", type=float, default=2.0, help="think time between answers, s")
+    p.add_argument("--latency", type=float, default=0.1, help="Bot API latency per call, s")
+    p.add_argument("--max-seconds", type=float, default=300.0,
+                   help="time limit of the ours phase")
+    p.add_argument("--bare-max-seconds", type=float, default=None,
+                   help="time limit of the bare phase (default 120; quick 45)")
+    p.add_argument("--only", choices=("ours", "bare"), default=None)
+    p.add_argument("--quick", action="store_true", help="N=200, 5 answers, shorter bare phase")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.n is None:
+        args.n = 200 if args.quick else 1000
+    if args.answers is None:
+        args.answers = 5 if args.quick else 2
+    if args.bare_max_seconds is None:
+        args.bare_max_seconds = 45.0 if args.quick else 120.0
+    if not 1 <= args.answers <= 29:
+        p.error("--answers must be 1-29 (each answer moves on to a new question)")
+    if not 1 <= args.n <= 9999:
+        p.error("--n must be 1-9999")
+    return args
+
+
+async def main(args: argparse.Namespace) -> None:
+    counter = Counter()
+    with tempfile.TemporaryDirectory(prefix="bench-") as name:
+        tmp = Path(name)
+        file_log = logging.FileHandler(tmp / "bot.log")
+        file_log.setLevel(logging.WARNING)
+        logging.basicConfig(level=logging.WARNING, handlers=[file_log, counter], force=True)
+        results: dict[str, dict[str, Any]] = {}
+        for kind in ("ours", "bare"):
+            if args.only not in (None, kind):
+                continue
+            counter.counts = {}
+            results[kind] = await run_phase(kind, args, tmp)
+            results[kind]["log_counts"] = dict(counter.counts)
+        logging.getLogger().removeHandler(file_log)
+        file_log.close()
+    report(args, results)
+
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--child"]:
+        sys.path.insert(0, str(SCRIPT.parent))
+        from bench_common import child_main
+
+        logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+        asyncio.run(child_main(json.loads(arguments[1])))
+    else:
+        asyncio.run(main(parse(arguments)))
