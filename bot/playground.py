@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import yaml
 from bot.clock import SystemClock
 from bot.config import Config, Settings
 from bot.recruitment import Recruitment
-from bot.runner import RunningBot, start_bot
+from bot.runner import RunningBot, start_bot, until_signalled
 from tgsim import Limits, Simulator
 from tgsim.client import photo_sizes
 
@@ -144,12 +143,8 @@ async def run(port: int, count: int, fresh: bool, database: Path) -> None:
     print(f"Playground: open {sim.url}/ in a browser (a phone-sized window works too).")
     print("  Pick a person to chat with the bot, or switch to the staff group view.")
     print("  Stop with Ctrl+C.", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        await until_signalled()
     finally:
         await running.stop()
         await sim.stop()

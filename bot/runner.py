@@ -110,14 +110,19 @@ async def _backup(context: BotContext) -> None:
     log.info("daily backup written: %s", made.name)
 
 
-async def run_until_stopped(config: Config) -> None:
-    running = await start_bot(config)
+async def until_signalled() -> None:
+    """Wait for Ctrl+C or SIGTERM (systemd, docker stop)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run_until_stopped(config: Config) -> None:
+    running = await start_bot(config)
     try:
-        await stop.wait()
+        await until_signalled()
     finally:
         log.info("stopping")
         await running.stop()
