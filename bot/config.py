@@ -14,7 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.configerror import ConfigError
 from bot.recruitment import Recruitment, load_recruitment
 
-DEFAULT_RECRUITMENT_FILE = Path("recruitment.example.yaml")
+# The seed letter's schedule, next to the code (a deployment sets RECRUITMENT_FILE).
+DEFAULT_RECRUITMENT_FILE = Path(__file__).resolve().parent.parent / "recruitment.example.yaml"
 
 
 class Mode(StrEnum):
