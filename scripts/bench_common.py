@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import sys
 import time
@@ -35,6 +36,18 @@ from tgsim.simulator import PendingCallback
 
 TOKEN = "123456:TEST-token"
 TOO_OLD = "query is too old"
+
+
+class Counter(logging.Handler):
+    """Counts the bot's log records at WARNING and above, by level and logger."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        key = f"{record.levelname} {record.name}"
+        self.counts[key] = self.counts.get(key, 0) + 1
 
 
 class WatchedSimulator(Simulator):

@@ -61,18 +61,6 @@ CEILING = 30.0  # tgsim Limits().global_per_sec: Telegram's ~30 messages/s overa
 
 
 # ---- the parent: the bot side --------------------------------------------------------------
-class Counter(logging.Handler):
-    """Counts the bot's log records at WARNING and above (they also go to a file)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.counts: dict[str, int] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        key = f"{record.levelname} {record.name}"
-        self.counts[key] = self.counts.get(key, 0) + 1
-
-
 def recruitment_file(tmp: Path, n: int) -> Path:
     data = yaml.safe_load((ROOT / "recruitment.example.yaml").read_text())
     data["quota"]["registrations"] = max(int(data["quota"]["registrations"]), n)
@@ -398,6 +386,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 async def main(args: argparse.Namespace) -> None:
+    from bench_common import Counter  # scripts/ is on sys.path when run as a script
+
     counter = Counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as name:
         tmp = Path(name)
