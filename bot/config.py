@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Telegram's 30/s for bulk messages.
     outbox_rate: Annotated[float, Field(gt=0, le=1000)] = 28.0
     log_level: str = "INFO"
+    # The key of every scored form's seed. Unset: made at first use and kept in the database
+    # (the usual case). Set it only to share one key between databases; never log it.
+    draw_secret: SecretStr | None = None
     # A daily online backup of the database at backup_hour (local time), the newest kept.
     backup_dir: Path = Path("data/backups")
     backup_keep: Annotated[int, Field(ge=0, le=365)] = 7

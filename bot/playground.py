@@ -42,6 +42,8 @@ def demo_recruitment(now: datetime, base: Path = ROOT / "recruitment.example.yam
 
     week = timedelta(days=7)
     data["code"] = "playground"
+    # A demo: the scored test may use the bundled (public) bank.
+    data["test"] = {**data.get("test", {}), "allow_bundled_bank": True}
     data["name"] = f"{data['name']} (demo)"
     data["stages"] = {
         "registration": {"start": at(-timedelta(days=1)), "end": at(week)},

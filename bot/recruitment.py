@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -23,14 +24,28 @@ from pydantic import (
 
 from bot.configerror import ConfigError, describe_validation_error
 from bot.domain.ranking import RankingWeights
+from question_bank.draw import DEFAULT_SPLIT, blueprint_total
+from question_bank.schema import CATEGORY_LABELS, difficulty_level
 
-DEFAULT_BLUEPRINT = {
-    "statistik_dasar": 6,
-    "survei_lapangan": 6,
-    "logika": 6,
-    "numerik": 6,
-    "pengetahuan_bps": 6,
-}
+# Every form: per category 2 easy, 3 medium and 1 hard question (question_bank's default).
+DEFAULT_BLUEPRINT = {category: dict(DEFAULT_SPLIT) for category in CATEGORY_LABELS}
+Count = Annotated[int, Field(ge=0)]
+
+
+def _difficulty_keys(value: Any) -> Any:
+    """`{mudah: 2, sedang: 3, sulit: 1}` (or easy/medium/hard, or 1/2/3) -> `{1: 2, 2: 3, 3: 1}`."""
+    if not isinstance(value, dict):
+        return value
+    split = {}
+    for key, count in value.items():
+        level = difficulty_level(key)
+        if level is None:
+            raise ValueError(f"unknown difficulty {key!r} (use mudah, sedang, sulit)")
+        split[level] = count
+    return split
+
+
+CategoryCount = Count | Annotated[dict[int, Count], BeforeValidator(_difficulty_keys)]
 
 
 class _Model(BaseModel):
@@ -99,16 +114,17 @@ class Quota(_Model):
 class TestSettings(_Model):
     questions: Annotated[int, Field(gt=0, le=100)] = 30
     minutes: Annotated[int, Field(gt=0, le=300)] = 60
-    blueprint: dict[str, Annotated[int, Field(ge=0)]] = Field(
-        default_factory=lambda: dict(DEFAULT_BLUEPRINT)
-    )
+    # Questions per category, per difficulty ({mudah: 2, sedang: 3, sulit: 1}) or in total.
+    blueprint: dict[str, CategoryCount] = Field(default_factory=lambda: dict(DEFAULT_BLUEPRINT))
+    # The bundled bank is public (it ships with the source): only a demo may score with it.
+    allow_bundled_bank: bool = False
     show_score_after_submit: bool = False
     practice_questions: Annotated[int, Field(gt=0, le=20)] = 5
     practice_minutes: Annotated[int, Field(gt=0, le=60)] = 5
 
     @model_validator(mode="after")
     def _blueprint_total(self) -> TestSettings:
-        total = sum(self.blueprint.values())
+        total = blueprint_total(self.blueprint)
         if total != self.questions:
             raise ValueError(
                 f"blueprint asks for {total} questions but questions is {self.questions}"

@@ -14,6 +14,7 @@ from handlers.staff_commands import is_admin
 from question_bank import CATEGORY_LABELS, MAX_FILE_BYTES, Bank, format_report
 
 MAX_SHOWN_ERRORS = 40
+MAX_SHOWN_WARNINGS = 15
 
 
 def _t(key: str, **params: object) -> str:
@@ -36,9 +37,16 @@ def report_text(report: ImportReport) -> str:
         return _t("staff.bank_blueprint", file=name,
                   problems=texts.escape("\n".join(f"- {p}" for p in report.blueprint_problems)))
     assert report.bank is not None
-    return _t("staff.bank_checked", file=name, count=len(report.bank.questions),
+    text = _t("staff.bank_checked", file=name, count=len(report.bank.questions),
               version=texts.escape(report.bank.version),
               categories=texts.escape(categories(report.bank)))
+    if report.warnings:
+        listed = [f"- {w.describe('id')}" for w in report.warnings[:MAX_SHOWN_WARNINGS]]
+        if len(report.warnings) > MAX_SHOWN_WARNINGS:
+            listed.append(f"... dan {len(report.warnings) - MAX_SHOWN_WARNINGS} lainnya")
+        text += "\n\n" + _t("staff.bank_warnings", count=len(report.warnings),
+                            warnings=texts.escape("\n".join(listed)))
+    return text[:4000]
 
 
 async def import_file(update: Update, context: BotContext) -> None:

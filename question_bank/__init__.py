@@ -6,8 +6,11 @@ Pure Python: no Telegram and no database here.
 from question_bank.bundled import (
     BUNDLED_BANK_PATH,
     PRACTICE_BANK_PATH,
+    IMAGES_DIR,
     BankLoadError,
     bundled_bank,
+    image_errors,
+    image_path,
     practice_bank,
 )
 from question_bank.draw import (
@@ -18,6 +21,7 @@ from question_bank.draw import (
     blueprint_total,
     check_blueprint,
     draw,
+    form_seed,
     score,
     seed_to_int,
 )
@@ -39,6 +43,7 @@ __all__ = [
     "CATEGORY_LABELS",
     "DEFAULT_BLUEPRINT",
     "HEADER_RESERVE",
+    "IMAGES_DIR",
     "MAX_FILE_BYTES",
     "MAX_MESSAGE_CHARS",
     "PRACTICE_BANK_PATH",
@@ -57,8 +62,11 @@ __all__ = [
     "draw",
     "export_bank",
     "export_bank_bytes",
+    "form_seed",
     "format_of",
     "format_report",
+    "image_errors",
+    "image_path",
     "load_bank",
     "load_bank_bytes",
     "practice_bank",

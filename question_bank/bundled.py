@@ -1,4 +1,5 @@
-"""The question banks shipped with the bot (question_bank/data/*.yaml)."""
+"""The question banks shipped with the bot (question_bank/data/*.yaml), and the folder of
+question images (question_bank/data/images/) that every bank's `image` names refer to."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from question_bank.schema import Bank
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUNDLED_BANK_PATH = DATA_DIR / "bank.yaml"
 PRACTICE_BANK_PATH = DATA_DIR / "practice.yaml"
+IMAGES_DIR = DATA_DIR / "images"
 
 
 class BankLoadError(RuntimeError):
@@ -39,3 +41,14 @@ def bundled_bank() -> Bank:
 def practice_bank() -> Bank:
     """The practice bank (question_bank/data/practice.yaml); raises BankLoadError if invalid."""
     return load_or_raise(PRACTICE_BANK_PATH)
+
+
+def image_path(name: str) -> Path:
+    """The file of a question's image (names are checked by the schema: no '..', relative)."""
+    return IMAGES_DIR / name
+
+
+def image_errors(bank: Bank, filename: str) -> list[LoadError]:
+    """A question whose image is not in the image folder (it could not be shown)."""
+    return [LoadError.make(filename, q.id, "image", "qb_image_missing", value=q.image)
+            for q in bank.questions if q.image and not image_path(q.image).is_file()]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m question_bank validate|export|draw``."""
+"""Command line: ``python -m question_bank validate|lint|export|draw``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,16 @@ import argparse
 from collections.abc import Sequence
 
 from question_bank.bundled import BUNDLED_BANK_PATH
-from question_bank.draw import DEFAULT_BLUEPRINT, DrawError, blueprint_total, check_blueprint, draw
+from question_bank.draw import (
+    DEFAULT_BLUEPRINT,
+    DIFFICULTY_NAMES,
+    DrawError,
+    blueprint_total,
+    check_blueprint,
+    draw,
+)
 from question_bank.export import export_bank
+from question_bank.lint import format_figures, lint
 from question_bank.loaders import load_bank
 from question_bank.messages import Lang, LoadResult, format_report
 from question_bank.schema import CATEGORY_LABELS, LETTERS
@@ -22,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--strict", action="store_true", help="also fail if the default blueprint is not met"
     )
+    linter = sub.add_parser(
+        "lint", help="warn about patterns that give keys away or make forms unequal")
+    linter.add_argument("file")
+    linter.add_argument("--lang", choices=("en", "id"), default="en")
     export = sub.add_parser("export", help="convert a bank (format chosen by DEST suffix)")
     export.add_argument("src")
     export.add_argument("dest")
@@ -43,9 +55,13 @@ def _validate(file: str, lang: Lang, strict: bool) -> int:
         return 1
     bank = result.bank
     print(f"{file}: {len(bank.questions)} questions, version {bank.version}")
-    for category, count in sorted(bank.counts().items()):
+    names = [DIFFICULTY_NAMES[d][0 if lang == "id" else 1] for d in sorted(DIFFICULTY_NAMES)]
+    print(f"  {'':<20} {'':>4}  " + " ".join(f"{n:>6}" for n in names))
+    for category, questions in sorted(bank.by_category().items()):
         label = CATEGORY_LABELS.get(category, ("?", "unknown category"))[0 if lang == "id" else 1]
-        print(f"  {category:<20} {count:>4}  {label}")
+        levels = " ".join(f"{sum(q.difficulty == d for q in questions):>6}"
+                          for d in sorted(DIFFICULTY_NAMES))
+        print(f"  {category:<20} {len(questions):>4}  {levels}  {label}")
     problems = check_blueprint(bank, DEFAULT_BLUEPRINT)
     total = blueprint_total(DEFAULT_BLUEPRINT)
     if problems:
@@ -53,6 +69,20 @@ def _validate(file: str, lang: Lang, strict: bool) -> int:
         print("\n".join(f"- {p}" for p in problems))
         return 1 if strict else 0
     print(f"default blueprint ({total} questions): OK")
+    return 0
+
+
+def _lint(file: str, lang: Lang) -> int:
+    result = load_bank(file)
+    if result.bank is None:
+        _report_errors(result, file, lang)
+        return 1
+    figures, warnings = lint(result.bank, DEFAULT_BLUEPRINT)
+    print(format_figures(figures, lang))
+    print(f"{file}: {len(warnings)} warning(s)" if lang == "en"
+          else f"{file}: {len(warnings)} peringatan")
+    for warning in warnings:
+        print(f"- {warning.describe(lang)}")
     return 0
 
 
@@ -93,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args.file, args.lang, args.strict)
+    if args.command == "lint":
+        return _lint(args.file, args.lang)
     if args.command == "export":
         return _export(args.src, args.dest)
     return _draw(args.file, args.seed)

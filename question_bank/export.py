@@ -52,6 +52,7 @@ def _rows(bank: Bank) -> list[list[Any]]:
                 q.answer,
                 q.explanation or "",
                 q.image or "",
+                ", ".join(q.groups),
             ]
         )
     return rows
@@ -63,7 +64,7 @@ def _custom_version(bank: Bank) -> str | None:
 
 
 def _yaml(bank: Bank) -> bytes:
-    questions = [q.model_dump(mode="json") for q in bank.questions]
+    questions = [q.model_dump(mode="json", exclude_defaults=True) for q in bank.questions]
     document = {"version": bank.version, "questions": questions}
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
     return text.encode("utf-8")

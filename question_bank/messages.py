@@ -51,6 +51,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "soal dan pilihan jawaban butuh {size} karakter, melebihi batas satu pesan Telegram "
         "({limit}); perpendek soal atau pilihannya",
     ),
+    "qb_caption_too_long": (
+        "a question with an image is sent as a photo whose caption holds {limit} characters; "
+        "question and options need {size}: shorten them",
+        "soal bergambar dikirim sebagai foto dengan keterangan maks. {limit} karakter; soal dan "
+        "pilihannya butuh {size}: perpendek",
+    ),
+    "qb_image_name": (
+        "image '{value}' must be a file name in the image folder ending in .png, .jpg or .jpeg",
+        "gambar '{value}' harus nama berkas di folder gambar berakhiran .png, .jpg atau .jpeg",
+    ),
+    "qb_image_missing": (
+        "image '{value}' is not in the bank's image folder",
+        "gambar '{value}' tidak ada di folder gambar bank soal",
+    ),
+    "qb_groups_not_list": (
+        "groups must be a list of names (or names separated by commas)",
+        "kelompok harus daftar nama (atau nama dipisah koma)",
+    ),
+    "qb_group_format": (
+        "group '{value}' may only use lowercase letters, digits, '-', '_' or '.' (max 40)",
+        "kelompok '{value}' hanya boleh huruf kecil, angka, '-', '_' atau '.' (maks. 40)",
+    ),
     "qb_options_not_list": ("options must be a list", "pilihan jawaban harus berupa daftar"),
     "qb_options_count": (
         "needs 2 to 5 options, found {count}",
@@ -121,11 +143,13 @@ FIELD_NAMES_ID = {
     "answer": "kunci jawaban",
     "explanation": "pembahasan",
     "image": "gambar",
+    "groups": "kelompok",
     "version": "versi",
 }
 
 # Field to report for errors that are not tied to one field by pydantic.
-DEFAULT_FIELDS = {"qb_message_too_long": "text", "qb_duplicate_id": "id"}
+DEFAULT_FIELDS = {"qb_message_too_long": "text", "qb_caption_too_long": "text",
+                  "qb_duplicate_id": "id"}
 
 
 LOCATION_WORDS_ID = (("row ", "baris "), ("(header)", "(judul kolom)"), ("(line ", "(baris "))

@@ -27,7 +27,13 @@ HEADER_RESERVE = 200  # room for "Soal 12/30 - 41 menit tersisa" etc.
 OPTION_OVERHEAD = 4  # "A. " + newline
 MAX_TEXT_CHARS = MAX_MESSAGE_CHARS - HEADER_RESERVE - MIN_OPTIONS * (1 + OPTION_OVERHEAD)
 MAX_EXPLANATION_CHARS = MAX_MESSAGE_CHARS - HEADER_RESERVE
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+MAX_CAPTION_CHARS = 1024  # Telegram's limit for a photo's caption (an image question)
+ID_PATTERN_TEXT = r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}"
+ID_PATTERN = re.compile(f"^{ID_PATTERN_TEXT}$")
+GROUP_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,39}$")
+# A file in the bank's image folder (sub-folders allowed, never "..", never absolute).
+IMAGE_PATTERN = re.compile(r"^(?:\w[\w.\-]*/){0,3}\w[\w.\-]{0,79}\.(png|jpe?g)$",
+                           re.IGNORECASE | re.ASCII)
 CATEGORY_PATTERN = re.compile(r"^[a-z0-9_]+$")
 DIFFICULTY_WORDS = {
     "mudah": 1,
@@ -46,6 +52,23 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "numerik": ("Numerik", "Numeracy"),
     "pengetahuan_bps": ("Pengetahuan BPS", "Knowledge of BPS"),
 }
+
+
+def difficulty_level(value: Any) -> int | None:
+    """1, 2 or 3 from a number or a word (mudah/sedang/sulit, easy/medium/hard); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        value = DIFFICULTY_WORDS.get(word, word)
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", "."))
+            except ValueError:
+                return None
+    if isinstance(value, int | float) and value == int(value) and 1 <= value <= 3:
+        return int(value)
+    return None
 
 
 def _err(code: str, **ctx: Any) -> PydanticCustomError:
@@ -106,7 +129,8 @@ class Question(BaseModel):
     options: tuple[str, ...]
     answer: str
     explanation: str | None = None
-    image: str | None = None
+    image: str | None = None  # a file name in the bank's image folder: sent as a photo
+    groups: tuple[str, ...] = ()  # exclusion groups: a form holds one question of each at most
 
     @property
     def answer_index(self) -> int:
@@ -138,20 +162,10 @@ class Question(BaseModel):
     def _check_difficulty(cls, value: Any) -> int:
         if value is None or (isinstance(value, str) and not value.strip()):
             raise _err("qb_blank", field="difficulty")
-        number: Any = value
-        if isinstance(value, str):
-            word = value.strip().lower()
-            number = DIFFICULTY_WORDS.get(word, word)
-            if isinstance(number, str):
-                try:
-                    number = float(number.replace(",", "."))
-                except ValueError:
-                    raise _err("qb_difficulty", value=value) from None
-        if isinstance(number, bool) or not isinstance(number, int | float):
+        level = difficulty_level(value)
+        if level is None:
             raise _err("qb_difficulty", value=value)
-        if number != int(number) or not 1 <= number <= 3:
-            raise _err("qb_difficulty", value=value)
-        return int(number)
+        return level
 
     @field_validator("text", mode="before")
     @classmethod
@@ -201,13 +215,39 @@ class Question(BaseModel):
     @field_validator("image", mode="before")
     @classmethod
     def _check_image(cls, value: Any) -> str | None:
-        return _optional_text(value, "image")
+        text = _optional_text(value, "image")
+        if text is not None and not IMAGE_PATTERN.match(text):
+            raise _err("qb_image_name", value=text)
+        return text
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _check_groups(cls, value: Any) -> tuple[str, ...]:
+        """A list, or one text with the names separated by commas (a spreadsheet cell)."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        if not isinstance(value, list | tuple):
+            raise _err("qb_groups_not_list")
+        names: list[str] = []
+        for item in value:
+            name = _as_text(item, "groups").lower()
+            if not name:
+                continue
+            if not GROUP_PATTERN.match(name):
+                raise _err("qb_group_format", value=name)
+            if name not in names:
+                names.append(name)
+        return tuple(names)
 
     @model_validator(mode="after")
     def _check_size(self) -> Question:
         size = rendered_size(self.text, self.options)
-        if size > MAX_MESSAGE_CHARS:
-            raise _err("qb_message_too_long", size=size, limit=MAX_MESSAGE_CHARS)
+        limit = MAX_CAPTION_CHARS if self.image else MAX_MESSAGE_CHARS
+        if size > limit:
+            code = "qb_caption_too_long" if self.image else "qb_message_too_long"
+            raise _err(code, size=size, limit=limit)
         return self
 
 
@@ -246,6 +286,15 @@ class Bank(BaseModel):
 def bank_fingerprint(bank: Bank | Iterable[Question]) -> str:
     """Short sha256 of the questions' canonical content (order-independent, version excluded)."""
     questions = bank.questions if isinstance(bank, Bank) else bank
-    rows = sorted((q.model_dump(mode="json") for q in questions), key=lambda r: r["id"])
+    rows = sorted((_canonical(q) for q in questions), key=lambda r: r["id"])
     canonical = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def _canonical(question: Question) -> dict[str, Any]:
+    """A question as JSON; without exclusion groups exactly as before they existed, so the
+    fingerprint of a bank that has none does not change."""
+    row = question.model_dump(mode="json")
+    if not row["groups"]:
+        del row["groups"]
+    return row

@@ -25,6 +25,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "answer": ("answer", "kunci", "kunci_jawaban", "jawaban"),
     "explanation": ("explanation", "pembahasan"),
     "image": ("image", "gambar"),
+    "groups": ("groups", "group", "kelompok"),
 }
 REQUIRED_COLUMNS = ("id", "category", "difficulty", "text", "option_a", "option_b", "answer")
 EXPORT_COLUMNS = tuple(COLUMN_ALIASES)

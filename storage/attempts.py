@@ -87,27 +87,52 @@ async def for_application(conn: aiosqlite.Connection, application_id: int) -> At
 
 async def set_started(conn: aiosqlite.Connection, attempt_id: int, started: datetime,
                       deadline_at: datetime) -> bool:
+    """The first question reached the person: the clock starts, and it is on screen."""
     cur = await conn.execute(
-        "UPDATE attempts SET started_at = ?, deadline_at = ? "
+        "UPDATE attempts SET started_at = ?, deadline_at = ?, shown_at = ? "
         "WHERE id = ? AND started_at IS NULL",
-        (to_db(started), to_db(deadline_at), attempt_id),
+        (to_db(started), to_db(deadline_at), to_db(started), attempt_id),
     )
     return cur.rowcount == 1
 
 
-async def set_current(conn: aiosqlite.Connection, attempt_id: int, position: int) -> None:
-    await conn.execute("UPDATE attempts SET current = ? WHERE id = ? AND status = 'active'",
-                       (position, attempt_id))
+async def set_current(conn: aiosqlite.Connection, attempt_id: int, position: int,
+                      now: datetime) -> None:
+    """Question `position` is on screen; shown now, unless it already was (a re-render)."""
+    await conn.execute(
+        "UPDATE attempts SET shown_at = CASE WHEN current = ? AND shown_at IS NOT NULL "
+        "THEN shown_at ELSE ? END, current = ? WHERE id = ? AND status = 'active'",
+        (position, to_db(now), position, attempt_id))
 
 
 async def put_answer(conn: aiosqlite.Connection, attempt_id: int, position: int, choice: int,
                      now: datetime) -> None:
+    """Store (or change) an answer with its timing: when that question was shown, if it is
+    the one on screen (an answer from an old copy of the message has no known shown time)."""
     await conn.execute(
-        "INSERT INTO answers (attempt_id, position, choice, answered_at) VALUES (?, ?, ?, ?) "
+        "INSERT INTO answers (attempt_id, position, choice, answered_at, shown_at) "
+        "VALUES (?, ?, ?, ?, (SELECT shown_at FROM attempts WHERE id = ? AND current = ?)) "
         "ON CONFLICT (attempt_id, position) DO UPDATE SET choice = excluded.choice, "
-        "answered_at = excluded.answered_at",
-        (attempt_id, position, choice, to_db(now)),
+        "answered_at = excluded.answered_at, shown_at = excluded.shown_at",
+        (attempt_id, position, choice, to_db(now), attempt_id, position),
     )
+
+
+@dataclass(frozen=True)
+class AnswerTiming:
+    position: int
+    choice: int
+    shown_at: datetime | None
+    answered_at: datetime
+
+
+async def answer_timings(conn: aiosqlite.Connection, attempt_id: int) -> list[AnswerTiming]:
+    """Every answer of an attempt with when its question was shown and when it was answered."""
+    async with conn.execute(
+        "SELECT position, choice, shown_at, answered_at FROM answers WHERE attempt_id = ? "
+        "ORDER BY position", (attempt_id,)
+    ) as cur:
+        return [AnswerTiming(r[0], r[1], _ts(r[2]), from_db(r[3])) for r in await cur.fetchall()]
 
 
 async def answers(conn: aiosqlite.Connection, attempt_id: int) -> dict[int, int]:

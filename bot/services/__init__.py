@@ -64,7 +64,7 @@ class Services:
             staff=StaffService(db, clock, config.recruitment),
             bank=bank,
             sessions=SessionService(db, clock, config.recruitment),
-            testing=TestService(db, clock, config.recruitment, bank),
+            testing=TestService(db, clock, config, bank),
             selection=SelectionService(db, clock, config.recruitment),
             reminders=ReminderService(db, clock, config.recruitment),
             broadcasts=BroadcastService(db, clock, config.recruitment),

@@ -13,8 +13,10 @@ from question_bank import (
     bundled_bank,
     check_blueprint,
     export_bank_bytes,
+    image_errors,
     load_bank_bytes,
 )
+from question_bank.lint import LintWarning, lint
 from storage import banks, reviews
 from storage.db import Database
 
@@ -26,6 +28,7 @@ class ImportReport:
     blueprint_problems: list[str] = field(default_factory=list)
     bank: Bank | None = None
     import_id: int | None = None  # set when the file is clean and waits for confirmation
+    warnings: list[LintWarning] = field(default_factory=list)  # the linter's: never blocking
 
 
 class BankService:
@@ -47,6 +50,13 @@ class BankService:
             self._cache = (key, bank)
         return self._cache[1].version, self._cache[1]
 
+    async def for_scoring(self) -> tuple[str, Bank] | None:
+        """(version, bank) of scored forms; None while only the bundled bank is there and the
+        recruitment does not allow it (that bank is public, keys included)."""
+        if not self._r.test.allow_bundled_bank and not await self.is_imported():
+            return None
+        return await self.active()
+
     async def is_imported(self) -> bool:
         return await banks.active(self._db.reader) is not None
 
@@ -55,19 +65,21 @@ class BankService:
         """Validate an uploaded file; a clean one is kept, pending the admin's confirmation."""
         result = load_bank_bytes(data, filename)
         now = self._clock.now()
-        if result.bank is None:
-            report = ImportReport(filename, errors=list(result.errors))
-        elif problems := check_blueprint(result.bank, self._r.test.blueprint):
-            report = ImportReport(filename, blueprint_problems=problems, bank=result.bank)
+        bank = result.bank
+        errors = list(result.errors) if bank is None else image_errors(bank, filename)
+        if bank is None or errors:
+            report = ImportReport(filename, errors=errors)
+        elif problems := check_blueprint(bank, self._r.test.blueprint):
+            report = ImportReport(filename, blueprint_problems=problems, bank=bank)
         else:
-            bank = result.bank
             content = export_bank_bytes(bank, "yaml").decode()
             async with self._db.write() as conn:
                 import_id = await banks.add_pending(conn, bank.version, bank_fingerprint(bank),
                                                     filename, content, actor_id, now)
                 await reviews.audit(conn, actor_id, actor_name, "bank_import_checked", now,
                                     detail={"import": import_id, "version": bank.version})
-            return ImportReport(filename, bank=bank, import_id=import_id)
+            _, warnings = lint(bank, self._r.test.blueprint)
+            return ImportReport(filename, bank=bank, import_id=import_id, warnings=warnings)
         async with self._db.write() as conn:
             await reviews.audit(conn, actor_id, actor_name, "bank_import_rejected", now,
                                 detail={"file": filename, "errors": len(report.errors),

@@ -14,18 +14,19 @@ import aiosqlite
 
 from bot import texts
 from bot.clock import Clock
+from bot.config import Config
 from bot.domain import testing as rules
-from bot.recruitment import Recruitment
 from bot.services.bank import BankService
-from question_bank import DrawnQuestion, draw, practice_bank, score
+from question_bank import DrawnQuestion, draw, form_seed, practice_bank, score
 from storage import attempts as store
-from storage import outbox, reviews, sessions
+from storage import outbox, reviews, secrets, sessions
 from storage import registrations as applications
 from storage.attempts import Attempt
 from storage.db import Database
 from storage.timestamps import to_db
 
-StartRefusal = Literal["not_booked", "not_yet", "ended", "done", "closed"]
+StartRefusal = Literal["not_booked", "not_yet", "ended", "done", "closed", "no_bank"]
+STAFF_LANG = "id"
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ class Refused(Exception):
 
 
 class TestService:
-    def __init__(self, db: Database, clock: Clock, recruitment: Recruitment,
-                 bank: BankService) -> None:
-        self._db, self._clock, self._r, self._bank = db, clock, recruitment, bank
+    def __init__(self, db: Database, clock: Clock, config: Config, bank: BankService) -> None:
+        self._db, self._clock, self._bank = db, clock, bank
+        self._r, self._settings = config.recruitment, config.settings
 
     async def start(self, applicant_id: int) -> View | StartRefusal:
         """The applicant's test attempt (created on first start, resumed afterwards)."""
@@ -82,8 +83,13 @@ class TestService:
                 return "not_yet"
             if now >= session.end:
                 return "ended"
-            version, bank = await self._bank.active()
-            drawn = draw(bank, self._r.test.blueprint, f"{self._r.code}:{application.id}")
+            scoring = await self._bank.for_scoring()
+            if scoring is None:
+                await self._tell_staff_no_bank(conn, session.id, session.code, now)
+                return "no_bank"
+            version, bank = scoring
+            seed = form_seed(await self._draw_secret(conn, now), self._r.code, application.id)
+            drawn = draw(bank, self._r.test.blueprint, seed)
             attempt_id = await store.create(
                 conn, applicant_id, application.id, "test", version,
                 [q.to_dict() for q in drawn], self._r.test.minutes, session.end, now)
@@ -91,6 +97,21 @@ class TestService:
                 "UPDATE applications SET status = 'testing', updated_at = ? WHERE id = ?",
                 (to_db(now), application.id))
             return await self._view(conn, attempt_id)
+
+    async def _draw_secret(self, conn: aiosqlite.Connection, now: datetime) -> str:
+        """DRAW_SECRET from the settings, else the one made at first use and kept."""
+        if self._settings.draw_secret is not None:
+            return self._settings.draw_secret.get_secret_value()
+        return await secrets.get_or_create(conn, "draw", now)
+
+    async def _tell_staff_no_bank(self, conn: aiosqlite.Connection, session_id: int,
+                                  code: str, now: datetime) -> None:
+        """Once per session: applicants are waiting and only the public bank is there."""
+        staff = self._settings.staff_chat_id
+        if staff is not None:
+            await outbox.enqueue(conn, staff, {"text": texts.get(STAFF_LANG, "test.staff_no_bank",
+                                                                 code=code)},
+                                 now, f"no-bank:{session_id}")
 
     async def start_practice(self, applicant_id: int) -> View:
         now = self._clock.now()
@@ -148,7 +169,7 @@ class TestService:
                 else:
                     problem = "forged"
             if problem is None:
-                await store.set_current(conn, attempt_id, position)
+                await store.set_current(conn, attempt_id, position, now)
                 view = await self._view(conn, attempt_id)
         if problem is not None:
             raise Refused(problem, view)

@@ -44,8 +44,11 @@ def clock() -> ManualClock:
 
 
 def make_config(
-    sim: Simulator, db_path: Path, recruitment_file: Path | None = None, **settings: Any
+    sim: Simulator, db_path: Path, recruitment_file: Path | None = None,
+    bundled_bank: bool = True, **settings: Any
 ) -> Config:
+    """The example recruitment (or `recruitment_file`) on the simulator. `bundled_bank`: the
+    scored test may use the bundled bank, as in the playground (a real file refuses it)."""
     recruitment_file = recruitment_file or ROOT / "recruitment.example.yaml"
     values: dict[str, Any] = {
         "bot_token": TOKEN,
@@ -55,7 +58,11 @@ def make_config(
         "staff_chat_id": -1001,
     }
     values.update(settings)
-    return Config(Settings(_env_file=None, **values), load_recruitment(recruitment_file))
+    recruitment = load_recruitment(recruitment_file)
+    if bundled_bank:
+        test = recruitment.test.model_copy(update={"allow_bundled_bank": True})
+        recruitment = recruitment.model_copy(update={"test": test})
+    return Config(Settings(_env_file=None, **values), recruitment)
 
 
 @pytest.fixture

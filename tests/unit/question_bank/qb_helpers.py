@@ -87,6 +87,34 @@ def banks(draw: st.DrawFn, max_per_category: int = 6) -> Bank:
     return Bank(version=version or bank_fingerprint(qs), questions=tuple(qs))
 
 
+GROUP_NAMES = ("g-a", "g-b", "g-c", "g-d")
+
+
+@st.composite
+def banks_with_cells(draw: st.DrawFn) -> tuple[Bank, dict[str, dict[int, int]]]:
+    """A bank in which some questions share exclusion groups, and a category x difficulty
+    blueprint that the questions without a group could meet on their own (so a form exists)."""
+    qs: list[Question] = []
+    blueprint: dict[str, dict[int, int]] = {}
+    for category in draw(st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=3,
+                                  unique=True)):
+        for difficulty in (1, 2, 3):
+            free, grouped = draw(st.integers(0, 3)), draw(st.integers(0, 4))
+            for n in range(free + grouped):
+                groups = (draw(st.lists(st.sampled_from(GROUP_NAMES), min_size=1, max_size=2,
+                                        unique=True)) if n >= free else [])
+                qs.append(make_question(f"{category[:3]}-{difficulty}-{n}", category,
+                                        difficulty=difficulty, groups=groups))
+            count = draw(st.integers(0, free))
+            if count:
+                blueprint.setdefault(category, {})[difficulty] = count
+    if not blueprint:
+        qs.append(make_question("only-1", "logika"))
+        blueprint = {"logika": {1: 1}}
+    qs = draw(st.permutations(qs))
+    return Bank(version="groups", questions=tuple(qs)), blueprint
+
+
 @st.composite
 def banks_with_blueprint(draw: st.DrawFn) -> tuple[Bank, dict[str, int]]:
     bank = draw(banks())

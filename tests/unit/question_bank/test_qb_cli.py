@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def good_file(tmp_path: Path) -> Path:
     path = tmp_path / "bank.yaml"
-    export_bank(make_bank(per_category=7), path)
+    export_bank(make_bank(per_category=9), path)
     return path
 
 
@@ -35,7 +35,7 @@ def bad_file(tmp_path: Path) -> Path:
 def test_validate_clean_file(good_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(good_file)]) == 0
     out = capsys.readouterr().out
-    assert "35 questions" in out
+    assert "45 questions" in out
     assert "logika" in out and "7" in out
     assert "default blueprint (30 questions): OK" in out
 

@@ -24,7 +24,7 @@ TRICKY = (
     make_question("T-002", options=("=1+1", "#N/A", "TRUE", "007"), answer="D"),
     make_question("T-003", options=("yes", "no", "null", "2024-01-01"), explanation="# bukan"),
     make_question("T-004", category="numerik", options=("1,5", "1.5", "1e3"), answer="C"),
-    make_question("T-005", text="Ünïcødé — ½ × ², 人口", image="img/peta.png"),
+    make_question("T-005", text="Ünïcødé — ½ × ², 人口", image="img/peta.png", groups=("peta",)),
 )
 
 
