@@ -3,7 +3,7 @@ and the test's buttons. Every screen is rebuilt from the database."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, InputFile, InputMediaPhoto, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -13,6 +13,7 @@ from bot.services.testing import Refused, View
 from handlers import testing_views as tv
 from handlers.common import PRIVATE, applicant_of
 from handlers.keyboards import button
+from question_bank import image_path
 
 
 def _when(context: BotContext, lang: str, moment) -> str:  # type: ignore[no-untyped-def]
@@ -85,10 +86,63 @@ async def on_book(update: Update, context: BotContext) -> None:
 
 async def send_question(message: Message, lang: str, view: View, context: BotContext) -> None:
     """A new copy of the current screen; the first delivery starts the clock."""
-    text, markup = tv.question(lang, view, view.attempt.current)
-    await message.reply_text(text, reply_markup=markup, protect_content=True)
+    await _send(message, tv.question(lang, view, view.attempt.current), context)
     if view.attempt.started_at is None:
         await context.services.testing.delivered(view.attempt.id)
+
+
+def _photo(context: BotContext, image: str) -> str | InputFile:
+    """A question's picture: its file_id once Telegram has it, else the file itself."""
+    known = context.photo_ids.get(image)
+    return known if known else InputFile(image_path(image).read_bytes(), filename=image)
+
+
+def _remember_photo(context: BotContext, image: str, sent: Message | bool) -> None:
+    if isinstance(sent, Message) and sent.photo:
+        context.photo_ids[image] = sent.photo[-1].file_id
+
+
+async def _send(message: Message, screen: tv.Screen, context: BotContext) -> Message:
+    if screen.image is None:
+        return await message.reply_text(screen.text, reply_markup=screen.markup,
+                                        protect_content=True)
+    sent = await message.reply_photo(_photo(context, screen.image), caption=screen.text,
+                                     reply_markup=screen.markup, protect_content=True)
+    _remember_photo(context, screen.image, sent)
+    return sent
+
+
+async def _show(message: Message, screen: tv.Screen, context: BotContext) -> None:
+    """The screen in place of `message`: edited where Telegram can (text into text, photo into
+    photo, a list or confirmation into a photo's caption), else a new message that replaces it
+    (so the chat still holds one live copy)."""
+    is_photo = bool(message.photo)
+    try:
+        if screen.image is not None and is_photo:
+            media = InputMediaPhoto(_photo(context, screen.image), caption=screen.text)
+            _remember_photo(context, screen.image,
+                            await message.edit_media(media, reply_markup=screen.markup))
+        elif screen.image is None and not is_photo:
+            await message.edit_text(screen.text, reply_markup=screen.markup)
+        elif screen.image is None and not screen.is_question:
+            await message.edit_caption(screen.text, reply_markup=screen.markup)
+        elif await _retire(message):
+            await _send(message, screen, context)
+    except BadRequest as exc:  # a double tap: the same screen again, or already replaced
+        if "not modified" not in exc.message and "not found" not in exc.message:
+            raise
+
+
+async def _retire(message: Message) -> bool:
+    """A screen to replace: deleted (or, too old to delete, left without its buttons). False
+    when it is gone already: a double tap replaced it a moment ago."""
+    try:
+        await message.delete()
+    except BadRequest as exc:
+        if "not found" in exc.message:
+            return False
+        await message.edit_reply_markup(None)
+    return True
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -155,12 +209,8 @@ async def on_test_key(update: Update, context: BotContext) -> None:
         view = await svc.act(data.attempt, applicant.id, position + 1)  # on to the next one
         position += 1
     screen = {"l": tv.question_list, "f": tv.finish_confirm}.get(data.action, tv.question)
-    text, markup = screen(lang, view, position)
-    try:  # the new screen first, then the answer that stops the button's spinner
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:  # a double tap: the same screen again
-        if "not modified" not in exc.message:
-            raise
+    # The new screen first, then the answer that stops the button's spinner.
+    await _show(query.message, screen(lang, view, position), context)
     await query.answer()
 
 

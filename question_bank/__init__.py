@@ -5,8 +5,8 @@ Pure Python: no Telegram and no database here.
 
 from question_bank.bundled import (
     BUNDLED_BANK_PATH,
-    PRACTICE_BANK_PATH,
     IMAGES_DIR,
+    PRACTICE_BANK_PATH,
     BankLoadError,
     bundled_bank,
     image_errors,

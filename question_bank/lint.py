@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from question_bank.draw import DIFFICULTY_NAMES, Blueprint, plan
 from question_bank.messages import Lang
@@ -123,7 +123,7 @@ def _share_warnings(f: CategoryFigures, qs: tuple[Question, ...]) -> list[LintWa
             "category": f.category, "letter": letter, "share": _percent(count, f.questions),
             "limit": round(100 * POSITION_MAX)}))
     steps = [(LETTERS.index(b.answer) - LETTERS.index(a.answer)) % len(b.options) == 1
-             for a, b in zip(qs, qs[1:], strict=False)]
+             for a, b in pairwise(qs)]
     if steps and sum(steps) > CYCLE_MAX * len(steps):
         out.append(LintWarning("key_cycle", {"category": f.category,
                                          "share": _percent(sum(steps), len(steps))}))

@@ -216,6 +216,28 @@ class SimUser:
         self._cursors[target.id] = found[0].message_id
         return found[0]
 
+    async def next_message_with(self, fragment: str, timeout: float = 5.0,  # noqa: ASYNC109
+                                chat: SimChat | SimUser | int | None = None) -> SimMessage:
+        """The first bot message after the cursor whose text or caption contains `fragment`
+        (a named wait: an outbox delivery or a replaced screen in between is passed over)."""
+        target = self._chat(chat)
+        found: list[SimMessage] = []
+
+        def ready() -> bool:
+            cursor = self._cursors.get(target.id, 0)
+            found[:] = [m for m in target.messages.values() if m.from_bot
+                        and m.message_id > cursor and fragment in (m.text or "")][:1]
+            return bool(found)
+
+        try:
+            await self.sim.wait_until(ready, timeout)
+        except TimeoutError:
+            last = list(target.messages.values())[-5:]
+            raise TimeoutError(f"no bot message with {fragment!r} in chat {target.id} within "
+                               f"{timeout} s; last: {last}") from None
+        self._cursors[target.id] = found[0].message_id
+        return found[0]
+
     async def wait_for(self, predicate: Callable[[], bool],
                        timeout: float = 5.0) -> None:  # noqa: ASYNC109
         await self.sim.wait_until(predicate, timeout)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .client import photo_sizes
-from .methods_msg import bot_message, common
+from .methods_msg import apply_edit, bot_message, common, message_to_edit
 from .models import ApiError, FileRecord, Params, bad
 from .registry import api
 from .render import message_dict
-from .textparse import check_caption, html_source
+from .textparse import check_caption, check_markup, html_source
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -156,3 +156,22 @@ async def get_file(sim: Simulator, p: Params) -> Any:
         "file_size": record.size,
         "file_path": record.path,
     }
+
+
+@api("editMessageMedia", "edit")
+async def edit_message_media(sim: Simulator, p: Params) -> Any:
+    """Replace a media message's file (and caption); a text message has no media to replace."""
+    msg = message_to_edit(sim, p)
+    media = p.obj("media")
+    if not isinstance(media, dict) or media.get("type") not in ("photo", "video", "document",
+                                                                 "audio", "animation"):
+        raise bad("can't parse InputMedia: unsupported media type")
+    if msg.kind == "text":
+        raise bad("there is no media in the message to edit")
+    caption = check_caption(media.get("caption"), media.get("parse_mode"))
+    content, obj = media_content(sim, p, media["type"], media.get("media"), "media")
+    new_file = (media["type"], content) != (msg.kind, msg.content)
+    msg.kind, msg.content, msg.file = media["type"], content, obj
+    return apply_edit(sim, msg, caption, check_markup(p.obj("reply_markup")),
+                      html_source(media.get("caption"), media.get("parse_mode")),
+                      new_content=new_file)

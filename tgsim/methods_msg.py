@@ -97,8 +97,10 @@ def not_modified() -> ApiError:
 
 
 def apply_edit(sim: Simulator, msg: SimMessage, text: str | None,
-               markup: dict[str, Any] | None, html: str | None) -> Any:
-    if text == msg.text and html == msg.html and markup == msg.reply_markup:
+               markup: dict[str, Any] | None, html: str | None, new_content: bool = False
+               ) -> Any:
+    """Apply an edit; "not modified" when nothing changes (`new_content`: a new file did)."""
+    if not new_content and (text, html, markup) == (msg.text, msg.html, msg.reply_markup):
         raise not_modified()
     msg.text = text
     msg.html = html

@@ -33,6 +33,34 @@ async def reply(user: SimUser) -> SimMessage:
     return await user.next_message()
 
 
+async def reply_with(user: SimUser, fragment: str, timeout: float = 10) -> SimMessage:  # noqa: ASYNC109
+    """The bot's next message that contains `fragment` (others in between are passed over)."""
+    return await user.next_message_with(fragment, timeout=timeout)
+
+
+def _live_screen(user: SimUser) -> SimMessage | None:
+    for m in reversed(user.messages()):
+        if m.from_bot and any(d.startswith("t:") for row in m.button_data for d in row):
+            return m
+    return None
+
+
+def screen(user: SimUser) -> SimMessage:
+    """The live test screen: the newest bot message with the test's buttons. (A question with
+    an image is a photo, so moving between it and a text question replaces the message.)"""
+    found = _live_screen(user)
+    assert found is not None, f"no test screen in the chat with {user}"
+    return found
+
+
+async def tap(user: SimUser, label: str) -> SimMessage:
+    """Press a button of the live test screen; the screen it leads to (after the last button
+    of a test, which leaves no live screen: the message that was pressed)."""
+    pressed = screen(user)
+    await user.click(label, message=pressed)
+    return _live_screen(user) or pressed
+
+
 async def answer_consent_and_declarations(user: SimUser, lang: str) -> SimMessage:
     consent = await reply(user)
     assert "Sebelum mendaftar" in consent.text or "Before you register" in consent.text

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from bot import texts
 from bot.clock import ManualClock
 from tests.e2e.conftest import WITA, StartBot, make_config
-from tests.e2e.journeys import reply
+from tests.e2e.journeys import reply, reply_with, tap
 from tests.e2e.test_registration_rules import recruitment_with
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant
@@ -22,12 +22,12 @@ ANNOUNCEMENT = datetime(2023, 12, 15, 9, 0, tzinfo=WITA)
 
 async def take_test(user: SimUser, answers: int, lang: str = "id") -> None:
     await user.send("/mulai")
-    question = await reply(user)
+    await reply_with(user, "1/30")
     for _ in range(answers):
-        await user.click("A", message=question)
-    await user.click(texts.get(lang, "test.finish"), message=question)
-    await user.click(texts.get(lang, "test.finish_yes"), message=question)
-    assert "✅" in (await reply(user)).text
+        await tap(user, "A")
+    await tap(user, texts.get(lang, "test.finish"))
+    await tap(user, texts.get(lang, "test.finish_yes"))
+    await reply_with(user, "of 30 questions answered" if lang == "en" else "dari 30 soal dijawab")
 
 
 async def test_small_recruitment_to_announcement(

@@ -11,7 +11,7 @@ from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import attempts
 from tests.e2e.conftest import StartBot
-from tests.e2e.journeys import reply
+from tests.e2e.journeys import reply, tap
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_staff_review import staff_setup
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant, start_test
@@ -134,7 +134,7 @@ async def test_staff_manage_sessions_and_give_extra_minutes(
     given = await ask(bob, group, f"/tambahwaktu {application} 15")
     assert f"#{application} ditambah 15 menit" in given
     assert "menambahkan 15 menit" in (await siti.next_message(timeout=10)).text
-    await siti.click("A", message=question)
+    question = await tap(siti, "A")
     assert "sisa 75:00" in question.text  # 60 + 15 (the clock has not moved)
     # cancelling S1 releases only those who have not started (budi), who may book again
     done = await ask(bob, group, "/batalsesi S1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,18 @@ def test_validate_clean_file(good_file: Path, capsys: pytest.CaptureFixture[str]
     assert main(["validate", str(good_file)]) == 0
     out = capsys.readouterr().out
     assert "45 questions" in out
-    assert "logika" in out and "7" in out
+    assert re.search(r"logika\s+9\s+3\s+3\s+3\s+Logic", out)  # per difficulty
     assert "default blueprint (30 questions): OK" in out
+
+
+def test_lint_lists_warnings_but_does_not_fail(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bank.yaml"
+    export_bank(make_bank(per_category=9), path)  # keys alternate A, B: a position pattern
+    assert main(["lint", str(path), "--lang", "id"]) == 0
+    out = capsys.readouterr().out
+    assert "logika: 9 · mudah 3 sedang 3 sulit 3" in out
+    assert "peringatan" in out and "acak urutan pilihannya" in out
 
 
 def test_validate_reports_every_error(bad_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
