@@ -30,6 +30,17 @@ and open the address it prints in a browser (see README.md).
 """
 
 
+BANK_NOTE = {
+    False: "Question bank: the scored test uses only a bank imported by the committee (send "
+           "the file to the staff group with the caption /impor, then activate it). The bundled "
+           "bank is public, keys included, so it is refused for scoring; until a bank is "
+           "imported, /mulai tells applicants the test is not ready and alerts the staff group.",
+    True: "WARNING: test.allow_bundled_bank is true: the scored test may draw from the bundled "
+          "bank, which is public (anyone can read its keys in the source). Only for a demo or "
+          "a rehearsal; a real recruitment imports its own bank with /impor.",
+}
+
+
 def setup_logging(level: str) -> None:
     logging.basicConfig(
         level=level.upper(),
@@ -84,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         r = config.recruitment
         print(f"OK: {r.name} ({r.code}), {len(r.sessions)} sessions, mode "
               f"{config.settings.bot_mode.value}, database {config.settings.database_path}")
+        print(BANK_NOTE[r.test.allow_bundled_bank])
         return 0
     setup_logging(config.settings.log_level)
     # Imported here so that the checks above answer in well under a second.

@@ -135,3 +135,18 @@ async def test_python_m_bot_answers_start_through_the_simulator(
         _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
     assert proc.returncode == 0, err.decode()[-2000:]
     assert TOKEN not in err.decode()  # the token never reaches the log
+
+
+async def test_check_config_says_why_the_bundled_bank_is_not_scored(tmp_path: Path) -> None:
+    demo = tmp_path / "demo.yaml"
+    demo.write_text((ROOT / "recruitment.example.yaml").read_text().replace(
+        "allow_bundled_bank: false", "allow_bundled_bank: true"))
+    outputs = {}
+    for name, path in (("real", ROOT / "recruitment.example.yaml"), ("demo", demo)):
+        proc = await run_module("check-config", env=clean_env(BOT_TOKEN=TOKEN,
+                                RECRUITMENT_FILE=str(path)), cwd=tmp_path)
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=20)
+        assert proc.returncode == 0
+        outputs[name] = out.decode()
+    assert "bundled bank is public" in outputs["real"] and "/impor" in outputs["real"]
+    assert "WARNING: test.allow_bundled_bank is true" in outputs["demo"]
