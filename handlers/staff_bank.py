@@ -12,6 +12,7 @@ from bot.services.bank import ImportReport
 from bot.services.review import STAFF_LANG
 from handlers.staff_commands import is_admin
 from question_bank import CATEGORY_LABELS, MAX_FILE_BYTES, Bank, format_report
+from question_bank.draw import DIFFICULTY_NAMES
 
 MAX_SHOWN_ERRORS = 40
 MAX_SHOWN_WARNINGS = 15
@@ -23,8 +24,14 @@ def _t(key: str, **params: object) -> str:
 
 
 def categories(bank: Bank) -> str:
-    return "\n".join(f"• {CATEGORY_LABELS.get(c, (c,))[0]}: {n}"
-                     for c, n in sorted(bank.counts().items()))
+    """One line per category: its questions, and how many of each difficulty."""
+    lines = []
+    for category, questions in sorted(bank.by_category().items()):
+        levels = ", ".join(f"{DIFFICULTY_NAMES[d][0]} {sum(q.difficulty == d for q in questions)}"
+                           for d in sorted(DIFFICULTY_NAMES))
+        lines.append(f"• {CATEGORY_LABELS.get(category, (category,))[0]}: {len(questions)} "
+                     f"({levels})")
+    return "\n".join(lines)
 
 
 def report_text(report: ImportReport) -> str:
@@ -108,12 +115,14 @@ async def confirm_import(update: Update, context: BotContext) -> None:
 
 async def bank_status(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
-    version, bank = await context.services.bank.active()
-    source = _t("staff.bank_imported") if await context.services.bank.is_imported() \
-        else _t("staff.bank_bundled")
-    await update.effective_message.reply_text(_t(
-        "staff.bank_status", version=texts.escape(version), source=source,
-        count=len(bank.questions), categories=texts.escape(categories(bank))))
+    service = context.services.bank
+    version, bank = await service.active()
+    source = _t("staff.bank_imported") if await service.is_imported() else _t("staff.bank_bundled")
+    text = _t("staff.bank_status", version=texts.escape(version), source=source,
+              count=len(bank.questions), categories=texts.escape(categories(bank)))
+    if await service.for_scoring() is None:
+        text += "\n\n" + _t("staff.bank_not_for_scoring")
+    await update.effective_message.reply_text(text)
 
 
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

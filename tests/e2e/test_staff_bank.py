@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from question_bank import Bank, bundled_bank, export_bank_bytes
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import StartBot, make_config
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_staff_review import staff_setup
 from tgsim import Simulator
@@ -81,3 +81,31 @@ async def test_a_clean_spreadsheet_becomes_active_after_confirmation(
 async def ask_last(user, group) -> str:  # type: ignore[no-untyped-def]
     await user.wait_for(lambda: user.messages(chat=group)[-1].from_bot, timeout=10)
     return user.messages(chat=group)[-1].text or ""
+
+
+async def test_the_public_bank_is_flagged_and_an_import_reports_the_linters_warnings(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    bob, carol = sim.user("Bob"), sim.user("Carol")
+    group = sim.group("Panitia", members=[bob, carol], admins=[bob])
+    await bot_runner(make_config(sim, tmp_path / "db.sqlite3", bundled_bank=False,
+                                 staff_chat_id=group.chat_id))
+    status = await ask(carol, group, "/banksoal")
+    assert "(bawaan)" in status and "tidak dipakai untuk tes yang dinilai" in status
+    assert "Statistik Dasar: " in status and "sulit " in status  # counts per difficulty
+    # Every key moved to option A: a pattern the linter reports, without blocking the import.
+    keyed_a = tuple(q.model_copy(update={
+        "options": (q.answer_text, *(o for o in q.options if o != q.answer_text)),
+        "answer": "A"}) for q in bundled_bank().questions)
+    data = export_bank_bytes(Bank(version="kunci-a", questions=keyed_a), "xlsx")
+    before = len(bob.messages(chat=group))
+    await bob.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
+    await bob.wait_for(lambda: any(m.buttons for m in bob.messages(chat=group)[before:]),
+                       timeout=10)
+    report = next(m for m in bob.messages(chat=group)[before:] if m.buttons)
+    assert "peringatan dari pemeriksa bank soal" in report.text
+    assert "100% kunci berada di pilihan A" in report.text
+    await bob.click("✅ Aktifkan", message=report)
+    await bob.wait_for(lambda: "aktif mulai sekarang" in (bob.messages(chat=group)[-1].text or ""))
+    status = await ask(carol, group, "/banksoal")
+    assert "(impor panitia)" in status and "tidak dipakai" not in status
