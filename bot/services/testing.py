@@ -16,6 +16,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain import testing as rules
+from bot.services import review_markup
 from bot.services.bank import BankService
 from question_bank import DrawnQuestion, draw, form_seed, practice_bank, score
 from storage import attempts as store
@@ -26,7 +27,7 @@ from storage.db import Database
 from storage.timestamps import to_db
 
 StartRefusal = Literal["not_booked", "not_yet", "ended", "done", "closed", "no_bank"]
-STAFF_LANG = "id"
+STAFF_LANG = review_markup.LANG  # the staff group reads Indonesian
 
 
 @dataclass(frozen=True)
