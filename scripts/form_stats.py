@@ -7,6 +7,11 @@ recruitment's category x difficulty blueprint, at most one question per exclusio
   another's answer away, or two near-duplicates).
 
     .venv/bin/python scripts/form_stats.py [--forms 10000] [--bank FILE] [--recruitment FILE]
+        [--before-bank FILE]
+
+`--before-bank`: the old draw runs on that bank (e.g. `git show dee4452:question_bank/data/
+bank.yaml`, the bank before this change), its pairs judged by the groups that the current bank
+declares for the same ids.
 """
 
 from __future__ import annotations
@@ -58,16 +63,23 @@ def main() -> int:
     parser.add_argument("--forms", type=int, default=10_000)
     parser.add_argument("--bank", type=Path, default=BUNDLED_BANK_PATH)
     parser.add_argument("--recruitment", type=Path, default=ROOT / "recruitment.example.yaml")
+    parser.add_argument("--before-bank", type=Path, default=None)
     args = parser.parse_args()
     bank = load_or_raise(args.bank)
+    before = bank
+    if args.before_bank is not None:
+        groups_of = {q.id: q.groups for q in bank.questions}
+        old = load_or_raise(args.before_bank)
+        before = Bank(version=old.version, questions=tuple(
+            q.model_copy(update={"groups": groups_of.get(q.id, ())}) for q in old.questions))
     blueprint = load_recruitment(args.recruitment).test.blueprint
     per_category = {c: n if isinstance(n, int) else sum(n.values())
                     for c, n in blueprint.items()}
     groups = Counter(g for q in bank.questions for g in q.groups)
     print(f"{args.bank.name}: {len(bank.questions)} questions, {len(groups)} exclusion groups "
           f"({sum(groups.values())} memberships); {args.forms} forms each\n")
-    report("before: a fixed count per category", bank,
-           [old_draw(bank, per_category, seed) for seed in range(args.forms)])
+    report(f"before: a fixed count per category ({args.before_bank or args.bank.name})", before,
+           [old_draw(before, per_category, seed) for seed in range(args.forms)])
     secret = secrets.token_hex(32)
     report("now: category x difficulty blueprint, exclusion groups", bank,
            [[q.question_id for q in draw(bank, blueprint, form_seed(secret, "stats", n))]

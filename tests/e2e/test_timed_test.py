@@ -148,8 +148,9 @@ async def test_killed_mid_test_keeps_every_answer_and_the_deadline(
     clock.advance(minutes=3)
     second = await bot_runner(config)
     await dewi.send("/lanjut")  # on another device: the current question, same clock
-    again = await reply_with(dewi, "Soal 6/30")
-    assert again.text.startswith("Soal 6/30 · sisa 57:00")  # 3 minutes passed while down
+    # The copy /lanjut sends: question 6 with 3 minutes gone (they passed while the bot was down).
+    again = await reply_with(dewi, "Soal 6/30 · sisa 57:00")
+    assert again.text.startswith("Soal 6/30 · sisa 57:00")
     await dewi.click("A", message=question)  # the old copy's buttons still work
     after = await attempts.latest(second.services.db.reader, applicant.id, "test")
     assert before and after and after.deadline_at == before.deadline_at

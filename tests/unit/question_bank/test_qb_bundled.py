@@ -13,8 +13,10 @@ from question_bank import (
     check_blueprint,
     draw,
     format_report,
+    image_errors,
     load_bank,
 )
+from question_bank.lint import lint
 
 
 def load_shipped(path: object) -> Bank:
@@ -41,6 +43,25 @@ def test_bundled_bank_is_big_enough_and_meets_the_default_blueprint(bank: Bank) 
     assert set(bank.counts()) <= set(CATEGORY_LABELS), bank.counts()
     for seed in range(5):
         assert len(draw(bank, DEFAULT_BLUEPRINT, seed)) == 30
+
+
+def test_bundled_bank_passes_its_own_linter(bank: Bank) -> None:
+    """What every office starts from: no key pattern, no leak the linter sees, every cell of
+    the blueprint roomy."""
+    _, warnings = lint(bank, DEFAULT_BLUEPRINT)
+    assert [w.describe() for w in warnings] == []
+
+
+def test_bundled_bank_declares_its_exclusion_groups_and_has_its_pictures(bank: Bank) -> None:
+    grouped = [q for q in bank.questions if q.groups]
+    assert len(grouped) >= 20
+    for group in {g for q in grouped for g in q.groups}:
+        assert sum(group in q.groups for q in bank.questions) >= 2, f"{group}: one member only"
+    pictures = [q for q in bank.questions if q.image]
+    assert len(pictures) >= 5
+    assert image_errors(bank, "bank.yaml") == []
+    instrument = [q for q in bank.questions if q.id.startswith("SRV-1")]
+    assert len(instrument) >= 20  # the survey instrument: skip rules, periods, codes, maps
 
 
 def test_practice_bank_is_separate_from_the_real_bank(bank: Bank, practice: Bank) -> None:
