@@ -28,14 +28,27 @@ def format_remaining(left: timedelta) -> str:
     return f"{minutes:02d}:{seconds:02d}"
 
 
-def warnings_due(deadline_at: datetime, now: datetime, sent: list[int]) -> list[int]:
-    """Minutes-left warnings that are due now and not yet sent (only the most urgent one
-    if several are due at once, e.g. after a restart)."""
+def warnings_due(deadline_at: datetime, now: datetime, sent: list[int],
+                 span: timedelta) -> list[int]:
+    """The minutes-left warning to send now (at most one), true to the time actually left:
+
+    - only warnings shorter than the attempt's whole time (`span`, start to deadline): a
+      5-minute practice gets no "5 minutes left", a 3-minute test only "1 minute left";
+    - a warning for m minutes only while between m-1 and m minutes are left, so it never states
+      more time than is left (a tick that comes late, e.g. after a restart, skips it);
+    - never a larger warning after a smaller one, and none twice (`sent`)."""
     left = deadline_at - now
     if left <= timedelta(0):
         return []
-    due = [m for m in WARNING_MINUTES if left <= timedelta(minutes=m) and m not in sent]
-    return due[-1:] if due else []
+    smallest_sent = min(sent, default=None)
+    for minutes in sorted(WARNING_MINUTES):
+        if timedelta(minutes=minutes) >= span:
+            continue
+        if smallest_sent is not None and minutes >= smallest_sent:
+            continue
+        if timedelta(minutes=minutes - 1) < left <= timedelta(minutes=minutes):
+            return [minutes]
+    return []
 
 
 @dataclass(frozen=True)

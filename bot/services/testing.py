@@ -243,8 +243,9 @@ class TestService:
             # Never delivered (the bot was down, Telegram failed): the session's end still ends it.
             due = attempt.deadline_at or attempt.hard_end_at
             assert due is not None
-            warnings = (rules.warnings_due(attempt.deadline_at, now, attempt.warnings)
-                        if attempt.deadline_at else [])
+            warnings = (rules.warnings_due(attempt.deadline_at, now, attempt.warnings,
+                                           attempt.deadline_at - attempt.started_at)
+                        if attempt.deadline_at and attempt.started_at else [])
             if now < due and not warnings:
                 continue  # nothing to do: no write transaction for it
             async with self._db.write() as conn:
