@@ -126,6 +126,14 @@ class Edit:
     item: Literal[_reg.ITEMS]  # type: ignore[valid-type]
 
 
+@kind("rn")
+class KeepNik:
+    """Keep the NIK just typed; the stored sex or birth date it disagrees with is asked again."""
+
+    PREFIX: ClassVar[str]
+    nik: str
+
+
 @kind("rs")
 class Submit:
     PREFIX: ClassVar[str]

@@ -130,6 +130,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                     return
             case callbacks.Edit(item=item):
                 pos = await svc.edit(applicant.id, item)
+            case callbacks.KeepNik(nik=nik):
+                pos = await svc.replace_nik(applicant.id, nik)
             case _:
                 await query.answer(texts.get(lang, "stale_button"))
                 return
@@ -139,7 +141,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     except FieldError as error:  # as a message: a callback answer holds only 200 characters
         await query.answer()
-        await query.message.reply_text(rv.field_error(lang, error))
+        screen = rv.field_error(lang, error)
+        await query.message.reply_text(screen.text, reply_markup=screen.markup)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -225,7 +228,8 @@ async def on_message(update: Update, context: BotContext) -> None:
             await show(message, lang, pos, context, prefix=texts.get(lang, "reg.use_buttons"))
             return
     except FieldError as error:
-        await message.reply_text(rv.field_error(lang, error))
+        screen = rv.field_error(lang, error)
+        await message.reply_text(screen.text, reply_markup=screen.markup)
         return
     except StaleAction as stale:
         await show(message, lang, stale.position, context)
@@ -276,6 +280,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(status, pattern=r"^m:status$"))
     app.add_handler(CallbackQueryHandler(on_submit, pattern=r"^rs:"))
     app.add_handler(CallbackQueryHandler(erase, pattern=r"^rx:"))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^r[cdfve]:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^r[cdfven]:"))
     # Typed answers, shared contacts and uploads; commands are left to the fallback.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, on_message))

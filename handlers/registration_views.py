@@ -35,8 +35,21 @@ def _rows(buttons: list, width: int) -> list[list]:  # type: ignore[type-arg]
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def field_error(lang: str, error: FieldError) -> str:
-    return _t(lang, f"errors.{error.code}", **error.params)
+def field_error(lang: str, error: FieldError) -> Screen:
+    """What was wrong, and (for a NIK that disagrees with the sex or birth date) the one-tap
+    way out: change the NIK, or keep the NIK just typed and answer the other again."""
+    params: dict[str, object] = dict(error.params)
+    if "fields" in params:
+        names = [_t(lang, f"reg.label_{key}").lower() for key in str(params["fields"]).split(",")]
+        params["what"] = _t(lang, "reg.and").join(names)
+    text = _t(lang, f"errors.{error.code}", **params)
+    if error.code in ("nik.sex_mismatch", "nik.birth_mismatch"):
+        return Screen(text, InlineKeyboardMarkup([[
+            button(_t(lang, "reg.fix_nik"), callbacks.Edit("nik"))]]))
+    if error.code == "nik.conflicts_stored":
+        return Screen(text, InlineKeyboardMarkup([[
+            button(_t(lang, "reg.keep_nik"), callbacks.KeepNik(str(error.params["nik"])))]]))
+    return Screen(text)
 
 
 def choice_label(lang: str, key: str, value: object, r: Recruitment) -> str:

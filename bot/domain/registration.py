@@ -156,6 +156,20 @@ def cross_check(profile: Mapping[str, object], today: date) -> None:
         fields.check_nik_birth_date(nik, date.fromisoformat(birth))
 
 
+NIK_CHECKED = ("sex", "birth_date")  # the stored fields the NIK is cross-checked with
+
+
+def nik_conflicts(profile: Mapping[str, object], today: date) -> tuple[str, ...]:
+    """The stored fields (of NIK_CHECKED) that disagree with the profile's NIK."""
+    clashing = []
+    for key in NIK_CHECKED:
+        try:
+            cross_check({"nik": profile.get("nik"), key: profile.get(key)}, today)
+        except fields.FieldError:
+            clashing.append(key)
+    return tuple(clashing)
+
+
 def toggle_device(current: str | None, device: str) -> str:
     """Devices are stored as a comma list; "none" is its own answer ("" means none)."""
     if device == "none":

@@ -162,6 +162,11 @@ class RegistrationService:
             else:
                 value = reg.parse_choice(spec, raw, self.districts)
             profile = {**pos.profile, key: value}
+            if key == "nik" and (clashing := reg.nik_conflicts(profile, today)):
+                # The NIK is typed after sex and birth date were stored (an edit): which one
+                # is wrong? The handler offers to keep this NIK and ask those again.
+                raise FieldError("nik.conflicts_stored", nik=str(value),
+                                 fields=",".join(clashing))
             reg.cross_check(profile, today)
             if key == "nik":
                 owner = await store.nik_owner(conn, str(value))
@@ -170,6 +175,29 @@ class RegistrationService:
             await self._store_field(conn, pos, key, value)
 
         return await self._change(applicant_id, reg.Step("field", key), apply)
+
+    async def replace_nik(self, applicant_id: int, raw: str) -> Position:
+        """Keep a NIK that disagrees with the stored sex or birth date: those are cleared in the
+        same transaction, so the form asks them again (the way out of a NIK typo that the
+        applicant had matched by a wrong sex or date)."""
+        today = self._now().astimezone(self._r.zone).date()
+
+        async def apply(conn: aiosqlite.Connection, pos: Position) -> None:
+            assert pos.application
+            value = reg.parse_text("nik", raw, today)
+            clashing = reg.nik_conflicts({**pos.profile, "nik": value}, today)
+            if pos.application.status == "needs_fix" and not set(clashing) <= set(
+                    pos.application.reopened):
+                raise StaleAction(pos)  # only what the committee reopened may change
+            owner = await store.nik_owner(conn, str(value))
+            if owner is not None and owner != pos.application.applicant_id:
+                raise FieldError("nik.taken")
+            await self._store_field(conn, pos, "nik", value)
+            for key in clashing:
+                await store.set_profile_field(conn, pos.application.applicant_id, key, None,
+                                              self._now())
+
+        return await self._change(applicant_id, reg.Step("field", "nik"), apply)
 
     async def _store_field(
         self, conn: aiosqlite.Connection, pos: Position, key: str, value: object
