@@ -47,7 +47,7 @@ def status_text(lang: str, pos: Position, context: BotContext) -> str:
     known = texts.flatten(texts.catalogue(lang))
     if f"status.{status}" in known:
         return texts.get(lang, f"status.{status}")
-    return texts.get(lang, "status.other", status=status)
+    return texts.get(lang, "status.other")  # a word, never the stored code
 
 
 def window_text(lang: str, state: str, context: BotContext) -> str:

@@ -109,6 +109,11 @@ async def public_list(update: Update, context: BotContext) -> None:
     await message.reply_document(InputFile(data, filename=f"diterima-{r.code}.xlsx"))
 
 
+# Why an applicant is not in the announced ranking, by their application's status.
+NOT_RANKED = {"admin_failed": "results.not_ranked_admin", "absent": "results.not_ranked_absent",
+              "withdrawn": "results.not_applied"}
+
+
 async def my_result(update: Update, context: BotContext) -> None:
     """/hasil: the applicant's own result, once announced."""
     applicant = await applicant_of(update, context)
@@ -118,11 +123,15 @@ async def my_result(update: Update, context: BotContext) -> None:
     result = (await context.services.selection.result_of(pos.application.id)
               if pos.application else None)
     lang, r = applicant.language, context.services.config.recruitment
-    if result is None:
+    if result is not None:
+        await message.reply_text(context.services.selection.result_text(lang, result))
+    elif await context.services.selection.announced():  # announced, but not in the ranking
+        status = pos.application.status if pos.application else None
+        key = NOT_RANKED.get(status, "results.not_ranked") if status else "results.not_applied"
+        await message.reply_text(texts.get(lang, key))
+    else:
         when = texts.format_datetime(lang, r.stages.announcement.astimezone(r.zone))
         await message.reply_text(texts.get(lang, "results.none", when=when))
-    else:
-        await message.reply_text(context.services.selection.result_text(lang, result))
 
 
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

@@ -113,6 +113,10 @@ class SelectionService:
             text += "\n" + texts.get(lang, "results.score", score=f"{row['final_score']:.2f}")
         return text
 
+    async def announced(self) -> bool:
+        ranking = await results.final(self._db.reader, self._r.code)
+        return ranking is not None and ranking.status == "announced"
+
     async def result_of(self, application_id: int) -> dict[str, Any] | None:
         ranking = await results.final(self._db.reader, self._r.code)
         if ranking is None or ranking.status != "announced":

@@ -12,7 +12,7 @@ from bot import texts
 from bot.clock import ManualClock
 from tests.e2e.conftest import WITA, StartBot, make_config
 from tests.e2e.journeys import reply, reply_with, tap
-from tests.e2e.test_registration_rules import recruitment_with
+from tests.e2e.test_registration_rules import fill_by_service, recruitment_with
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant
 from tgsim import Simulator, SimUser
@@ -43,6 +43,16 @@ async def test_small_recruitment_to_announcement(
         await passed_applicant(running, person, n)
         await book_s1(person)
     await running.services.applicants.set_language(john.id, "en")
+    budi = sim.user("Budi")  # registers, and fails the administrative check
+    budi_applicant = await running.services.applicants.seen(budi.id, None, "id")
+    await fill_by_service(running.services, budi_applicant.id, nik="5207014508950009")
+    outcome, pos = await running.services.registration.submit(budi_applicant.id)
+    assert outcome == "submitted" and pos.application
+    await running.services.review.decide(pos.application.id, "fail", 1, "Panitia", "Berkas")
+    running.services.notify_outbox()
+    await reply_with(budi, "tidak lulus seleksi administrasi")
+    await bob.wait_for(lambda: any("Pendaftaran #4" in (m.text or "")  # his card, delivered
+                                   for m in bob.messages(chat=group)), timeout=10)
     clock.set(S1_START + timedelta(minutes=1))
     await take_test(siti, 30)
     await take_test(john, 2, "en")  # ani never comes: absent
@@ -57,7 +67,7 @@ async def test_small_recruitment_to_announcement(
                                                          or ""), timeout=20)
     sheet, chart, summary = bob.messages(chat=group)[-3:]
     assert sheet.kind == "document" and chart.kind == "photo"
-    assert "2 pendaftar diperingkat, 1 diterima (kuota 1), 1 tidak diperingkat" in summary.text
+    assert "2 pendaftar diperingkat, 1 diterima (kuota 1), 2 tidak diperingkat" in summary.text
     book = load_workbook(io.BytesIO(sim.file_bytes(sheet.file["file_id"])))
     rows = list(book.active.iter_rows(values_only=True))
     header = rows[0]
@@ -85,8 +95,16 @@ async def test_small_recruitment_to_announcement(
                 or "belum diterima" in (m.text or "")]
     await john.send("/hasil")
     assert "not been accepted" in (await reply(john)).text
+    # Everyone else gets their own plain answer, not "not announced yet".
+    await ani.send("/hasil")
+    assert "tidak mengikuti tes" in (await reply_with(ani, "sudah diumumkan")).text
+    await budi.send("/hasil")
+    assert "tidak lulus seleksi administrasi" in (await reply_with(budi, "sudah diumumkan")).text
+    stranger = sim.user("Stranger")
+    await stranger.send("/hasil")
+    assert "tidak mendaftar" in (await reply_with(stranger, "sudah diumumkan")).text
     statuses = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
-    assert [r[0] for r in statuses] == ["accepted", "not_accepted", "absent"]
+    assert [r[0] for r in statuses] == ["accepted", "not_accepted", "absent", "admin_failed"]
     await bob.send("/daftarditerima", chat=group)  # the public list, to post
     await bob.wait_for(lambda: bob.messages(chat=group)[-1].kind == "document", timeout=10)
     public = load_workbook(io.BytesIO(sim.file_bytes(bob.messages(chat=group)[-1].file["file_id"])))

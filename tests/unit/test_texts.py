@@ -46,3 +46,19 @@ def test_keys_are_strings() -> None:
 
     for lang in texts.LANGUAGES:
         walk(texts.catalogue(lang))
+
+
+def test_every_application_status_reads_as_words_in_every_language() -> None:
+    """People see words, never the stored codes (`session_booked`, `admin_passed`)."""
+    from storage.db import migrations
+
+    schema = migrations()[0][2]
+    codes = schema.split("CHECK (status IN (")[1].split("))")[0]
+    statuses = [c.strip().strip("'") for c in codes.replace("\n", " ").split(",")]
+    assert "session_booked" in statuses and "not_accepted" in statuses
+    for lang in texts.LANGUAGES:
+        known = texts.flatten(texts.catalogue(lang))
+        for status in statuses:
+            text = known[f"status.{status}"]  # its own text (a code like `testing` may be a word)
+            assert isinstance(text, str) and not ("_" in status and status in text), (lang, status)
+        assert "{" not in str(known["status.other"])
