@@ -134,6 +134,19 @@ class KeepNik:
     nik: str
 
 
+@kind("go")
+class Go:
+    """The next step a push message offers: choose a session, start the test, fix the form."""
+
+    PREFIX: ClassVar[str]
+    action: Literal["schedule", "begin", "register"]
+
+
+def button_json(label: str, record: Any) -> dict[str, Any]:
+    """A one-button inline keyboard as Bot API JSON (for messages queued in the outbox)."""
+    return {"inline_keyboard": [[{"text": label, "callback_data": encode(record)}]]}
+
+
 @kind("rs")
 class Submit:
     PREFIX: ClassVar[str]

@@ -271,6 +271,22 @@ async def erase(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.get(lang, "reg.erase_not_allowed", regency=regency))
 
 
+async def on_action(update: Update, context: BotContext) -> None:
+    """A push message's button: straight to that step, as if its command had been typed."""
+    query = update.callback_query
+    assert query is not None
+    data = callbacks.decode(query.data)
+    if not isinstance(data, callbacks.Go):
+        await query.answer(texts.get((await applicant_of(update, context)).language,
+                                     "stale_button"))
+        return
+    if data.action == "register":
+        await begin(update, context)  # answers the query itself
+        return
+    await query.answer()
+    await {"schedule": testing.schedule, "begin": testing.start}[data.action](update, context)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler(["daftar", "register"], begin, filters=PRIVATE))
     app.add_handler(CommandHandler("status", status, filters=PRIVATE))
@@ -281,5 +297,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_submit, pattern=r"^rs:"))
     app.add_handler(CallbackQueryHandler(erase, pattern=r"^rx:"))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^r[cdfven]:"))
+    app.add_handler(CallbackQueryHandler(on_action, pattern=r"^go:"))
     # Typed answers, shared contacts and uploads; commands are left to the fallback.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, on_message))

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from bot import labels, texts
+from bot import callbacks, labels, texts
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain import registration as reg
@@ -94,7 +94,11 @@ class ReviewService:
                     shown = (texts.get(lang, f"staff.reason_{reason}")
                              if reason in review.FAIL_REASONS else reason)
                     text += "\n" + texts.get(lang, "review.reason", reason=texts.escape(shown))
-                await outbox.enqueue(conn, chat_id, {"text": text}, now)
+                payload: dict[str, Any] = {"text": text}
+                if verdict == "pass":  # seats go first come: the next step is one tap away
+                    payload["reply_markup"] = callbacks.button_json(
+                        texts.get(lang, "review.go_schedule"), callbacks.Go("schedule"))
+                await outbox.enqueue(conn, chat_id, payload, now)
             return won
 
         return await self._decision(application_id, apply)
@@ -114,8 +118,11 @@ class ReviewService:
             if won:
                 await store.clear_items(conn, applicant_id, items, now)
                 labels = ", ".join(texts.get(lang, f"reg.label_{i}") for i in items)
-                await outbox.enqueue(conn, chat_id,
-                                     {"text": texts.get(lang, "review.fix", items=labels)}, now)
+                markup = callbacks.button_json(texts.get(lang, "review.go_fix"),
+                                               callbacks.Go("register"))
+                await outbox.enqueue(conn, chat_id, {"text": texts.get(lang, "review.fix",
+                                                                       items=labels),
+                                                     "reply_markup": markup}, now)
             return won
 
         return await self._decision(application_id, apply)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from bot import texts
+from bot import callbacks, texts
 from bot.clock import Clock
 from bot.domain.testing import reminder_times
 from bot.recruitment import Recruitment
@@ -107,8 +107,12 @@ class SessionService:
                 return
             for application_id, chat_id, lang in await store.booked_people(conn, session.id):
                 start = texts.format_datetime(lang, session.start.astimezone(self._r.zone))
-                text = texts.get(lang, f"test.remind_{kind}", when=start)
-                await outbox.enqueue(conn, chat_id, {"text": text}, now,
+                payload: dict[str, Any] = {
+                    "text": texts.get(lang, f"test.remind_{kind}", when=start)}
+                if kind == "start":  # the test is open: one tap starts it
+                    payload["reply_markup"] = callbacks.button_json(
+                        texts.get(lang, "test.go_begin"), callbacks.Go("begin"))
+                await outbox.enqueue(conn, chat_id, payload, now,
                                      f"remind:{kind}:{application_id}:{session.id}")
             await store.mark_reminder(conn, fresh, kind)
 

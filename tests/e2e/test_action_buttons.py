@@ -1,0 +1,54 @@
+"""Every push message carries its next step as a button, and the button goes straight there:
+passed -> choose a session; session started -> start the test; needs fixing -> fix it."""
+
+from __future__ import annotations
+
+from bot.clock import ManualClock
+from bot.runner import RunningBot
+from tests.e2e.journeys import reply_with
+from tests.e2e.test_registration_rules import fill_by_service
+from tests.e2e.test_timed_test import S1_START
+from tgsim import Simulator
+
+
+async def test_passed_then_session_started_each_one_tap_away(
+    sim: Simulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    svc = bot.services
+    siti = sim.user("Siti")
+    applicant = await svc.applicants.seen(siti.id, None, "id")
+    await fill_by_service(svc, applicant.id, nik="5207014508950001")
+    outcome, pos = await svc.registration.submit(applicant.id)
+    assert outcome == "submitted" and pos.application
+    await svc.review.decide(pos.application.id, "pass", 1, "Panitia")
+    svc.notify_outbox()
+    passed = await reply_with(siti, "lulus seleksi administrasi")
+    assert passed.buttons == [["🗓 Pilih sesi"]]
+    await siti.click("🗓 Pilih sesi", message=passed)
+    choices = await reply_with(siti, "hanya dapat dipilih satu kali")  # the list, at once
+    await siti.click("S1", message=choices)
+    confirm = await reply_with(siti, "tidak dapat diubah")
+    await siti.click("Ya, pilih sesi ini", message=confirm)
+    await reply_with(siti, "Sesi Anda: S1")
+    clock.set(S1_START)
+    await svc.tick()
+    started = await reply_with(siti, "Sesi tes Anda sudah dimulai")
+    assert started.buttons == [["▶️ Mulai tes"]]
+    await siti.click("▶️ Mulai tes", message=started)
+    await reply_with(siti, "Soal 1/30 · sisa 60:00")
+
+
+async def test_needs_fixing_opens_the_reopened_item(sim: Simulator, bot: RunningBot) -> None:
+    svc = bot.services
+    ani = sim.user("Ani")
+    applicant = await svc.applicants.seen(ani.id, None, "id")
+    await fill_by_service(svc, applicant.id, nik="5207014508950002")
+    outcome, pos = await svc.registration.submit(applicant.id)
+    assert outcome == "submitted" and pos.application
+    await svc.review.toggle_fix_item(pos.application.id, 1, "address")
+    assert (await svc.review.send_back(pos.application.id, 1, "Panitia")).decided
+    svc.notify_outbox()
+    fix = await reply_with(ani, "perlu diperbaiki")
+    assert fix.buttons == [["✏️ Perbaiki sekarang"]]
+    await ani.click("✏️ Perbaiki sekarang", message=fix)
+    await reply_with(ani, "alamat")  # the address prompt, the one item reopened
