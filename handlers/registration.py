@@ -238,6 +238,9 @@ async def on_message(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.get(lang, "reg.saved"),
                                  reply_markup=ReplyKeyboardRemove())
         await show(message, lang, new, context)
+    elif step.kind == "document" and (doc := new.documents.get(str(step.name))) is not None:
+        await show(message, lang, new, context,
+                   prefix=rv.document_saved(lang, doc.kind, doc.media_type))
     else:
         await show(message, lang, new, context, prefix=texts.get(lang, "reg.saved"))
 

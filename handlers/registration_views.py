@@ -149,9 +149,16 @@ def summary_lines(lang: str, pos: Position, r: Recruitment) -> list[str]:
         value = choice_label(lang, spec.key, pos.profile.get(spec.key), r)
         lines.append(f"{_t(lang, f'reg.label_{spec.key}')}: {texts.escape(value)}")
     for kind in reg.DOCUMENTS:
-        state = _t(lang, "reg.uploaded") if kind in pos.documents else "–"
+        doc = pos.documents.get(kind)
+        state = _t(lang, f"reg.form_{reg.document_form(doc.media_type)}") if doc else "–"
         lines.append(f"{_t(lang, f'reg.label_{kind}')}: {state}")
     return lines
+
+
+def document_saved(lang: str, kind: str, media_type: str) -> str:
+    """"✅ KTP tersimpan (foto)": which document, in which form, so a mix-up shows at once."""
+    return _t(lang, "reg.doc_saved", document=_t(lang, f"reg.label_{kind}"),
+              form=_t(lang, f"reg.form_{reg.document_form(media_type)}"))
 
 
 def review_screen(lang: str, pos: Position, r: Recruitment) -> Screen:

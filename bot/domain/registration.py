@@ -20,6 +20,19 @@ DEVICES = ("smartphone", "computer", "tablet")
 OUTSIDE = "outside"
 DOCUMENTS = ("ktp", "photo", "ijazah")
 DOCUMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
+# What each document may be: "photo" is a Telegram photo, the rest a file's MIME type. The
+# pasfoto is a picture of the person, never a PDF.
+ACCEPTED = {"ktp": ("photo", *DOCUMENT_TYPES), "photo": ("photo", "image/jpeg", "image/png"),
+            "ijazah": ("photo", *DOCUMENT_TYPES)}
+
+
+def accepts(kind: str, media_type: str) -> bool:
+    return media_type in ACCEPTED[kind]
+
+
+def document_form(media_type: str) -> str:
+    """How a stored document reads: a photo, a picture file, or a PDF (a text key)."""
+    return {"photo": "photo", "application/pdf": "pdf"}.get(media_type, "image")
 
 FieldKind = Literal["text", "phone", "choice", "multi"]
 

@@ -242,8 +242,8 @@ class RegistrationService:
 
         async def apply(conn: aiosqlite.Connection, pos: Position) -> None:
             assert pos.application
-            if upload.media_type != "photo" and upload.media_type not in reg.DOCUMENT_TYPES:
-                raise FieldError("doc.type")
+            if not reg.accepts(kind, upload.media_type):
+                raise FieldError("doc.type_photo" if kind == "photo" else "doc.type")
             if upload.file_size is not None and upload.file_size > limit:
                 raise FieldError("doc.size", limit_mb=f"{self._r.documents.max_file_mb:g}")
             doc = Document(kind, upload.file_id, upload.file_unique_id, upload.media_type,

@@ -113,7 +113,7 @@ async def test_wrong_documents_are_refused_and_change_nothing(
 ) -> None:
     siti = sim.user("Siti")
     review = await register(siti)
-    assert "KTP: terunggah" in review.text
+    assert "KTP: foto" in review.text and "Ijazah: file PDF" in review.text  # kind, not "ok"
     await siti.click("✏️ KTP", message=review)
     assert "Unggah foto <b>KTP</b>" in (await reply(siti)).text or "KTP" in review.text
     _, before, _ = await stored(bot, siti.id)
@@ -131,9 +131,20 @@ async def test_wrong_documents_are_refused_and_change_nothing(
     _, after, _ = await stored(bot, siti.id)
     assert after == before
     await siti.send_photo(b"a better ktp photo")  # replacing is allowed until submitting
-    assert "Periksa data" in (await reply(siti)).text
+    saved = await reply(siti)
+    assert saved.text.startswith("✅ KTP tersimpan (foto).") and "Periksa data" in saved.text
     _, replaced, _ = await stored(bot, siti.id)
     assert replaced["ktp"].file_unique_id != before["ktp"].file_unique_id
+    # The pasfoto is a picture: a PDF there is refused, saying what is accepted.
+    await siti.click("✏️ Pasfoto", message=saved)
+    await reply(siti)
+    await siti.send_document(b"%PDF-1.4 ijazah", "ijazah.pdf", "application/pdf")
+    refused = await reply(siti)
+    assert "Pasfoto harus berupa gambar" in refused.text and "JPG atau PNG" in refused.text
+    _, unchanged, _ = await stored(bot, siti.id)
+    assert unchanged["photo"] == replaced["photo"]
+    await siti.send_document(b"\x89PNG pasfoto", "pasfoto.png", "image/png")
+    assert (await reply(siti)).text.startswith("✅ Pasfoto tersimpan (file gambar).")
 
 
 async def test_restart_mid_form_continues_at_the_same_field(
@@ -282,7 +293,7 @@ async def test_a_returning_applicant_only_checks_the_profile_next_year(
     await siti.send("/daftar")
     review = await answer_consent_and_declarations(siti, "id")
     assert "Periksa data pendaftaran Anda" in review.text  # nothing to type again
-    assert "NIK: 5207014508950003" in review.text and "KTP: terunggah" in review.text
+    assert "NIK: 5207014508950003" in review.text and "KTP: foto" in review.text
 
 
 async def test_a_sticker_where_a_name_is_asked_changes_nothing(
