@@ -134,6 +134,13 @@ class KeepNik:
     nik: str
 
 
+@kind("md")
+class MyData:
+    """After submitting: what was sent, read-only (every field, and the documents again)."""
+
+    PREFIX: ClassVar[str]
+
+
 @kind("go")
 class Go:
     """The next step a push message offers: choose a session, start the test, fix the form."""

@@ -25,7 +25,8 @@ async def show(message: Message, lang: str, pos: Position, context: BotContext,
                prefix: str | None = None) -> None:
     """Send the screen for where the applicant is now (the status once submitted)."""
     if not pos.open:
-        await message.reply_text(status_text(lang, pos, context))
+        await message.reply_text(status_text(lang, pos, context),
+                                 reply_markup=rv.my_data_button(lang, pos))
         return
     screen = rv.step_screen(lang, pos, context.services.config.recruitment)
     text = f"{prefix}\n\n{screen.text}" if prefix else screen.text
@@ -79,7 +80,32 @@ async def status(update: Update, context: BotContext) -> None:
     if update.callback_query:
         await update.callback_query.answer()
     pos = await context.services.registration.position(applicant.id)
-    await update.effective_message.reply_text(status_text(applicant.language, pos, context))
+    await update.effective_message.reply_text(status_text(applicant.language, pos, context),
+                                              reply_markup=rv.my_data_button(applicant.language,
+                                                                             pos))
+
+
+async def my_data(update: Update, context: BotContext) -> None:
+    """"Lihat data saya": every field as sent, then each document again (read-only)."""
+    query, message = update.callback_query, update.effective_message
+    assert query is not None and message is not None
+    applicant = await applicant_of(update, context)
+    lang = applicant.language
+    await query.answer()
+    pos = await context.services.registration.position(applicant.id)
+    if rv.my_data_button(lang, pos) is None:  # nothing sent (yet, or any more)
+        await message.reply_text(status_text(lang, pos, context))
+        return
+    await message.reply_text(rv.my_data(lang, pos, context.services.config.recruitment))
+    for kind in rv.reg.DOCUMENTS:
+        doc = pos.documents.get(kind)
+        if doc is None:
+            continue
+        caption = texts.get(lang, f"reg.label_{kind}")
+        if doc.media_type == "photo":
+            await message.reply_photo(doc.file_id, caption=caption, protect_content=True)
+        else:
+            await message.reply_document(doc.file_id, caption=caption, protect_content=True)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -176,7 +202,8 @@ async def on_submit(update: Update, context: BotContext) -> None:
         assert pos.application and pos.application.submitted_at
         zone = context.services.config.recruitment.zone
         when = texts.format_datetime(lang, pos.application.submitted_at.astimezone(zone))
-        await query.message.reply_text(texts.get(lang, "reg.submitted", when=when))
+        await query.message.reply_text(texts.get(lang, "reg.submitted", when=when),
+                                       reply_markup=rv.my_data_button(lang, pos))
     elif outcome in ("full", "closed"):
         await query.message.reply_text(window_text(lang, outcome, context))
     elif outcome == "incomplete":
@@ -301,5 +328,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(erase, pattern=r"^rx:"))
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^r[cdfven]:"))
     app.add_handler(CallbackQueryHandler(on_action, pattern=r"^go:"))
+    app.add_handler(CallbackQueryHandler(my_data, pattern=r"^md$"))
     # Typed answers, shared contacts and uploads; commands are left to the fallback.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, on_message))

@@ -161,6 +161,17 @@ def document_saved(lang: str, kind: str, media_type: str) -> str:
               form=_t(lang, f"reg.form_{reg.document_form(media_type)}"))
 
 
+def my_data_button(lang: str, pos: Position) -> InlineKeyboardMarkup | None:
+    """Once something was sent (not while filling in, not after withdrawing)."""
+    if pos.application is None or pos.open or pos.status == "withdrawn":
+        return None
+    return InlineKeyboardMarkup([[button(_t(lang, "reg.my_data"), callbacks.MyData())]])
+
+
+def my_data(lang: str, pos: Position, r: Recruitment) -> str:
+    return "\n".join([_t(lang, "reg.my_data_title"), "", *summary_lines(lang, pos, r)])
+
+
 def review_screen(lang: str, pos: Position, r: Recruitment) -> Screen:
     text = "\n".join(
         [_t(lang, "reg.review_title"), "", *summary_lines(lang, pos, r), "",

@@ -78,3 +78,23 @@ async def test_a_nik_matched_by_a_wrong_sex_is_corrected_at_the_review(
     assert (profile["nik"], profile["sex"]) == (TRUE_NIK, "F")
     done = await submit(dewi)
     assert "diterima" in done.text
+
+
+async def test_after_submitting_my_data_shows_every_field_and_document(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    rina = sim.user("Rina")
+    await register(rina, "id", Person(name="Rina Wati"))
+    done = await submit(rina)
+    assert done.buttons == [["📄 Lihat data saya"]]
+    await rina.click("📄 Lihat data saya", message=done)
+    data = await reply_with(rina, "Data pendaftaran yang Anda kirim")
+    for line in ("Nama: Rina Wati", f"NIK: {TRUE_NIK}", "KTP: foto", "Pasfoto: foto",
+                 "Ijazah: file PDF", "Kecamatan: Taliwang"):
+        assert line in data.text, line
+    documents = [await reply_with(rina, label) for label in ("KTP", "Pasfoto", "Ijazah")]
+    assert [m.kind for m in documents] == ["photo", "photo", "document"]
+    assert all(m.protect_content for m in documents)
+    await rina.send("/status")
+    status = await reply_with(rina, "menunggu pemeriksaan administrasi")
+    assert status.buttons == [["📄 Lihat data saya"]]
