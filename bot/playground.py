@@ -55,8 +55,9 @@ def demo_recruitment(now: datetime, base: Path = ROOT / "recruitment.example.yam
     data["sessions"] = [
         {"code": "DEMO1", "start": at(timedelta(minutes=5)), "end": at(timedelta(hours=2)),
          "capacity": 500},
-        {"code": "DEMO2", "start": at(timedelta(days=1)), "end": at(timedelta(days=1, hours=2)),
-         "capacity": 500},
+        # Bookable for more than an hour after start-up, and still taken the same sitting.
+        {"code": "DEMO2", "start": at(timedelta(minutes=70)),
+         "end": at(timedelta(hours=3, minutes=10)), "capacity": 500},
     ]
     return Recruitment.model_validate(data)
 

@@ -5,6 +5,7 @@ public bundled bank at all (the playground's demo does)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import ManualClock
@@ -103,3 +104,11 @@ async def test_a_real_recruitment_refuses_to_score_on_the_bundled_bank(
 
 def test_the_playground_demo_allows_the_bundled_bank() -> None:
     assert demo_recruitment(S1_START).test.allow_bundled_bank
+
+
+def test_the_playground_demo_keeps_a_session_bookable_for_an_hour() -> None:
+    demo = demo_recruitment(S1_START)
+    starts = sorted(s.start - S1_START for s in demo.sessions)
+    assert starts[0] <= timedelta(minutes=10)  # one to try the test soon
+    assert starts[-1] >= timedelta(hours=1)  # and one still bookable an hour later
+    assert all(s.end <= demo.stages.test.end for s in demo.sessions)
