@@ -238,6 +238,26 @@ class SimUser:
         self._cursors[target.id] = found[0].message_id
         return found[0]
 
+    async def reply_to(self, sent: SimMessage, timeout: float = 5.0  # noqa: ASYNC109
+                       ) -> SimMessage:
+        """The bot's first message that quotes `sent` (its reply to this command or message;
+        what the outbox delivers meanwhile is not it)."""
+        target = self._chat(sent.chat_id)
+        found: list[SimMessage] = []
+
+        def ready() -> bool:
+            found[:] = [m for m in target.messages.values() if m.from_bot
+                        and m.extra.get("reply_to_message_id") == sent.message_id][:1]
+            return bool(found)
+
+        try:
+            await self.sim.wait_until(ready, timeout)
+        except TimeoutError:
+            last = list(target.messages.values())[-5:]
+            raise TimeoutError(f"no bot reply to message {sent.message_id} ({sent.text!r}) in "
+                               f"chat {target.id} within {timeout} s; last: {last}") from None
+        return found[0]
+
     async def wait_for(self, predicate: Callable[[], bool],
                        timeout: float = 5.0) -> None:  # noqa: ASYNC109
         await self.sim.wait_until(predicate, timeout)

@@ -17,12 +17,9 @@ STAFF_COMMANDS = ["/antrian", "/cari Siti", "/data 1", "/jejak 1", "/statistik",
 
 
 async def ask(staff: SimUser, group: SimChat, command: str) -> str:
-    """Send a command in the group and return the bot's newest reply there."""
-    before = len(staff.messages(chat=group))
-    await staff.send(command, chat=group)
-    await staff.wait_for(lambda: any(m.from_bot for m in staff.messages(chat=group)[before:]),
-                         timeout=10)
-    return next(m for m in staff.messages(chat=group)[before:] if m.from_bot).text or ""
+    """Send a command in the group and return the bot's reply to it (the message quoting it)."""
+    sent = await staff.send(command, chat=group)
+    return (await staff.reply_to(sent, timeout=10)).text or ""
 
 
 async def two_applicants(sim: Simulator, bob: SimUser, group: SimChat) -> None:
