@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import TOKEN, StartBot, make_config
-from tests.e2e.test_staff_commands import ask
+from tests.e2e.test_staff_commands import ask, ask_message
 from tgsim import Limits, Simulator
 
 N = 2000
@@ -38,9 +38,9 @@ async def test_broadcast_to_two_thousand_exactly_once_across_a_restart(
         await first.services.registration.begin(applicant.id)
     assert "hanya untuk admin" in await ask(carol, group, "/siaran semua halo")
     assert "Segmen: semua" in await ask(bob, group, "/siaran kemana halo")
-    preview_text = await ask(bob, group, "/siaran belum_kirim Pendaftaran ditutup 30 November.")
-    assert f"{N} penerima" in preview_text
-    preview = bob.messages(chat=group)[-1]
+    preview = await ask_message(bob, group,
+                                "/siaran belum_kirim Pendaftaran ditutup 30 November.")
+    assert f"{N} penerima" in (preview.text or "")
     sim.faults.seed = 3
     sim.faults.error_rate = 0.05
     await bob.click(f"📨 Kirim ke {N} penerima", message=preview)

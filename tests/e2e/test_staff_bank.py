@@ -39,12 +39,9 @@ async def test_a_broken_spreadsheet_is_reported_row_by_row_and_not_imported(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
-    before = len(bob.messages(chat=group))
-    await bob.send_document(broken_workbook(), "soal-baru.xlsx", XLSX, caption="/impor",
-                            chat=group)
-    await bob.wait_for(lambda: any(m.from_bot for m in bob.messages(chat=group)[before:]),
-                       timeout=10)
-    report = next(m for m in bob.messages(chat=group)[before:] if m.from_bot)
+    sent = await bob.send_document(broken_workbook(), "soal-baru.xlsx", XLSX, caption="/impor",
+                                   chat=group)
+    report = await bob.reply_to(sent, timeout=10)
     assert "tidak diimpor" in report.text and not report.buttons
     for row in ("baris 3", "baris 4", "baris 5", "baris 6", "baris 7"):
         assert row in report.text, row
@@ -60,27 +57,19 @@ async def test_a_clean_spreadsheet_becomes_active_after_confirmation(
     running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
     new = Bank(version="2024.2-panitia", questions=bundled_bank().questions[:150])
     data = export_bank_bytes(new, "xlsx")
-    await carol.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
-    assert "hanya untuk admin" in await ask_last(carol, group)
-    before = len(bob.messages(chat=group))
-    await bob.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
-    await bob.wait_for(lambda: any(m.buttons for m in bob.messages(chat=group)[before:]),
-                       timeout=10)
-    report = next(m for m in bob.messages(chat=group)[before:] if m.buttons)
+    refused = await carol.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
+    assert "hanya untuk admin" in ((await carol.reply_to(refused, timeout=10)).text or "")
+    sent = await bob.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
+    report = await bob.reply_to(sent, timeout=10)
     assert "valid: 150 soal, versi 2024.2-panitia" in report.text
     version, _ = await running.services.bank.active()
     assert version != "2024.2-panitia"  # not before the confirmation
     await bob.click("✅ Aktifkan", message=report)
-    await bob.wait_for(lambda: "aktif mulai sekarang" in (bob.messages(chat=group)[-1].text or ""))
+    await bob.next_message_with("aktif mulai sekarang", chat=group)
     version, bank = await running.services.bank.active()
     assert version == "2024.2-panitia" and len(bank.questions) == 150
     status = await ask(carol, group, "/banksoal")
     assert "versi 2024.2-panitia (impor panitia), 150 soal" in status
-
-
-async def ask_last(user, group) -> str:  # type: ignore[no-untyped-def]
-    await user.wait_for(lambda: user.messages(chat=group)[-1].from_bot, timeout=10)
-    return user.messages(chat=group)[-1].text or ""
 
 
 async def test_the_public_bank_is_flagged_and_an_import_reports_the_linters_warnings(
@@ -98,14 +87,11 @@ async def test_the_public_bank_is_flagged_and_an_import_reports_the_linters_warn
         "options": (q.answer_text, *(o for o in q.options if o != q.answer_text)),
         "answer": "A"}) for q in bundled_bank().questions)
     data = export_bank_bytes(Bank(version="kunci-a", questions=keyed_a), "xlsx")
-    before = len(bob.messages(chat=group))
-    await bob.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
-    await bob.wait_for(lambda: any(m.buttons for m in bob.messages(chat=group)[before:]),
-                       timeout=10)
-    report = next(m for m in bob.messages(chat=group)[before:] if m.buttons)
+    sent = await bob.send_document(data, "bank.xlsx", XLSX, caption="/impor", chat=group)
+    report = await bob.reply_to(sent, timeout=10)
     assert "peringatan dari pemeriksa bank soal" in report.text
     assert "100% kunci berada di pilihan A" in report.text
     await bob.click("✅ Aktifkan", message=report)
-    await bob.wait_for(lambda: "aktif mulai sekarang" in (bob.messages(chat=group)[-1].text or ""))
+    await bob.next_message_with("aktif mulai sekarang", chat=group)
     status = await ask(carol, group, "/banksoal")
     assert "(impor panitia)" in status and "tidak dipakai" not in status

@@ -10,16 +10,20 @@ from openpyxl import load_workbook
 from tests.e2e.conftest import StartBot
 from tests.e2e.journeys import Person, register, submit
 from tests.e2e.test_staff_review import card_for, staff_setup
-from tgsim import SimChat, Simulator, SimUser
+from tgsim import SimChat, SimMessage, Simulator, SimUser
 
 STAFF_COMMANDS = ["/antrian", "/cari Siti", "/data 1", "/jejak 1", "/statistik", "/ekspor",
                   "/buka", "/tutup"]
 
 
+async def ask_message(staff: SimUser, group: SimChat, command: str) -> SimMessage:
+    """Send a command in the group; the bot's reply to it (the message quoting it)."""
+    return await staff.reply_to(await staff.send(command, chat=group), timeout=10)
+
+
 async def ask(staff: SimUser, group: SimChat, command: str) -> str:
-    """Send a command in the group and return the bot's reply to it (the message quoting it)."""
-    sent = await staff.send(command, chat=group)
-    return (await staff.reply_to(sent, timeout=10)).text or ""
+    """The text (or caption) of the bot's reply to `command` in the group."""
+    return (await ask_message(staff, group, command)).text or ""
 
 
 async def two_applicants(sim: Simulator, bob: SimUser, group: SimChat) -> None:
@@ -42,8 +46,8 @@ async def test_queue_search_record_trail_and_statistics(
     await two_applicants(sim, bob, group)
     queue = await ask(carol, group, "/antrian")
     assert "1 pendaftaran menunggu" in queue
-    await carol.wait_for(lambda: "Pendaftaran #1" in (carol.messages(chat=group)[-1].text or ""))
-    assert carol.messages(chat=group)[-1].buttons[0] == ["✅ Lulus", "❌ Tidak lulus"]
+    card = await carol.next_message_with("Pendaftaran #1 menunggu", chat=group)
+    assert card.buttons[0] == ["✅ Lulus", "❌ Tidak lulus"]
     for term in ("aminah", "5207014508950003", "@siti_ksb"):
         found = await ask(carol, group, f"/cari {term}")
         assert found.startswith("Ditemukan 1") and "#1 Siti Aminah" in found, term
@@ -64,9 +68,8 @@ async def test_export_is_an_xlsx_for_administrators_only(
     running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
     await two_applicants(sim, bob, group)
     assert "hanya untuk admin" in await ask(carol, group, "/ekspor")
-    caption = await ask(bob, group, "/ekspor")
-    assert "Ekspor 2 pendaftar oleh Bob" in caption
-    document = bob.messages(chat=group)[-1]
+    document = await ask_message(bob, group, "/ekspor")
+    assert "Ekspor 2 pendaftar oleh Bob" in (document.text or "")
     assert document.kind == "document" and document.file is not None
     assert document.file["file_name"].endswith(".xlsx")
     book = load_workbook(io.BytesIO(sim.file_bytes(document.file["file_id"])))

@@ -21,9 +21,12 @@ async def staff_setup(sim: Simulator, bot_runner: StartBot, tmp_path: Path
 
 
 async def card_for(staff: SimUser, group: SimChat) -> tuple[list[SimMessage], SimMessage]:
-    """The three documents, then the card with the decision buttons."""
-    documents = [await staff.next_message(chat=group, timeout=10) for _ in range(3)]
-    return documents, await staff.next_message(chat=group, timeout=10)
+    """The next review card in the group, and the three documents posted just before it."""
+    card = await staff.next_message_with("menunggu pemeriksaan administrasi", chat=group,
+                                         timeout=10)
+    files = [m for m in staff.messages(chat=group)
+             if m.from_bot and m.file is not None and m.message_id < card.message_id]
+    return files[-3:], card
 
 
 async def test_submitted_application_is_reviewed_and_the_applicant_told(
@@ -180,16 +183,15 @@ async def test_only_group_admins_open_and_close_registration(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
-    await carol.send("/tutup", chat=group)  # a member, not an administrator
-    assert "hanya untuk admin" in (await carol.next_message(chat=group)).text
+    refused = await carol.send("/tutup", chat=group)  # a member, not an administrator
+    assert "hanya untuk admin" in (await carol.reply_to(refused)).text
     await carol.send("/tutup")  # in a private chat: refused too
     assert "hanya untuk panitia di grup panitia" in (await carol.next_message()).text
     siti = sim.user("Siti")
     await siti.send("/daftar")
     assert "Sebelum mendaftar" in (await reply(siti)).text  # still open
-    await bob.send("/tutup", chat=group)
-    await bob.next_message(chat=group)  # Bob also sees the answer Carol got
-    assert "ditutup" in (await bob.next_message(chat=group)).text
+    closed = await bob.send("/tutup", chat=group)
+    assert "ditutup" in (await bob.reply_to(closed)).text
     ani = sim.user("Ani")
     await ani.send("/daftar")
     assert "sudah ditutup" in (await reply(ani)).text
