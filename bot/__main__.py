@@ -41,6 +41,11 @@ BANK_NOTE = {
 }
 
 
+NO_CONTACT = ("WARNING: contact has no whatsapp, phone or email: messages that send applicants "
+              "to the committee (/help, questions the bot cannot answer, a NIK already taken) "
+              "can only name the office. Add them to the recruitment file's contact section.")
+
+
 def setup_logging(level: str) -> None:
     logging.basicConfig(
         level=level.upper(),
@@ -96,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OK: {r.name} ({r.code}), {len(r.sessions)} sessions, mode "
               f"{config.settings.bot_mode.value}, database {config.settings.database_path}")
         print(BANK_NOTE[r.test.allow_bundled_bank])
+        if not r.contact.reachable():
+            print(NO_CONTACT)
         return 0
     setup_logging(config.settings.log_level)
     # Imported here so that the checks above answer in well under a second.

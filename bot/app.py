@@ -6,12 +6,13 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot import texts
 from bot.context import BotContext, attach_services
 from bot.processor import PerChatUpdateProcessor
+from bot.ratelimit import ChatRateLimiter
 from bot.services import Services
 from handlers import register_all
 
@@ -35,9 +36,10 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=services.config.recruitment.zone))
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
-        # Paces every request to Telegram's overall and per-group limits; a 429 that still
-        # happens is retried after Telegram's retry_after, a few times, then reaches the caller.
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=3))
+        # Paces every request to Telegram's overall and per-group limits; a 429 pauses only the
+        # chat it concerns (bot.ratelimit), is retried a few times, then reaches the caller.
+        .rate_limiter(ChatRateLimiter(overall_per_second=30, group_per_minute=20,
+                                      max_retries=3))
     )
     if settings.bot_api_base_url:
         builder = builder.base_url(settings.bot_api_base_url.rstrip("/"))
@@ -59,3 +61,29 @@ async def publish_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> No
         commands = [BotCommand(c, texts.get(lang, f"commands.{c}")) for c in PRIVATE_COMMANDS]
         code = None if lang == texts.DEFAULT_LANGUAGE else lang
         await app.bot.set_my_commands(commands, scope=scope, language_code=code)
+
+
+DESCRIPTION_LIMIT, SHORT_DESCRIPTION_LIMIT = 512, 120  # Telegram's limits, in characters
+
+
+def about_text(lang: str, key: str, recruitment: str, limit: int) -> str:
+    """`about.<key>` naming the recruitment; a name too long for Telegram's limit is cut."""
+    text = texts.get(lang, f"about.{key}", recruitment=recruitment)
+    if len(text) > limit:
+        keep = max(len(recruitment) - (len(text) - limit) - 1, 0)
+        text = texts.get(lang, f"about.{key}", recruitment=recruitment[:keep].rstrip() + "…")
+    return text[:limit]
+
+
+async def publish_description(app: Application[Any, Any, Any, Any, Any, Any],
+                              recruitment: str) -> None:
+    """What Telegram shows before the first START (the description) and on the bot's profile
+    (the short description), in both languages: Indonesian for everyone, English for those
+    whose Telegram is in English."""
+    for lang in texts.LANGUAGES:
+        code = None if lang == texts.DEFAULT_LANGUAGE else lang
+        await app.bot.set_my_description(
+            about_text(lang, "description", recruitment, DESCRIPTION_LIMIT), language_code=code)
+        await app.bot.set_my_short_description(
+            about_text(lang, "short_description", recruitment, SHORT_DESCRIPTION_LIMIT),
+            language_code=code)

@@ -134,6 +134,14 @@ class KeepNik:
     nik: str
 
 
+@kind("rm")
+class KeepEmail:
+    """Take the e-mail address as corrected ("gmial.com" -> "gmail.com") with one tap."""
+
+    PREFIX: ClassVar[str]
+    address: str
+
+
 @kind("md")
 class MyData:
     """After submitting: what was sent, read-only (every field, and the documents again)."""

@@ -15,6 +15,8 @@ def value_label(lang: str, key: str, value: object, regency: str) -> str:
         return texts.get(lang, f"reg.sex_{value}")
     if key == "district" and value == reg.OUTSIDE:
         return texts.get(lang, "reg.outside", regency=regency)
+    if key == "education" and value in reg.EDUCATION:
+        return texts.get(lang, f"reg.education_{value}")
     if key in ("experience", "motorbike"):
         return texts.get(lang, "reg.answer_yes" if value == 1 else "reg.answer_no")
     if key == "devices":

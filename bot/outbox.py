@@ -1,9 +1,13 @@
 """The outbox sender: drains queued messages at Telegram's rate, surviving every failure.
 
-- 429: wait Telegram's `retry_after` (every send pauses, as Telegram asks), then retry;
+- 429 (left after the rate limiter's own retries): that chat's worker waits Telegram's
+  `retry_after`, then retries; other chats go on (bot.ratelimit pauses the whole bot when
+  Telegram says the bot as a whole is over its limit);
 - 5xx / timeouts / network: retry with exponential backoff, up to `max_attempts`;
 - 403 (the person blocked the bot): recorded as undeliverable, never retried;
-- 400 (a malformed message): recorded as failed, never retried.
+- 400 (a malformed message): recorded as failed, never retried;
+- an edit of a message sent earlier (a test screen's final state) that Telegram finds "not
+  modified" is delivered already.
 A row is marked sent right after Telegram accepts it. The one gap no Bot API client can close
 (a crash between Telegram accepting a message and the database recording it) would repeat that
 one message after a restart; nothing is ever lost.
@@ -48,7 +52,6 @@ class OutboxSender:
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
         self._wake = asyncio.Event()
-        self._resume_at = 0.0  # loop time before which nothing is sent (after a 429)
         self._next_slot = 0.0
         self._task: asyncio.Task[None] | None = None
         self._workers: dict[int, asyncio.Task[None]] = {}
@@ -129,7 +132,7 @@ class OutboxSender:
     async def _pace(self) -> None:
         loop = asyncio.get_running_loop()
         now = loop.time()
-        start = max(now, self._next_slot, self._resume_at)
+        start = max(now, self._next_slot)
         self._next_slot = start + self._interval
         if start > now:
             await asyncio.sleep(start - now)
@@ -152,11 +155,11 @@ class OutboxSender:
                     async with self._db.write() as conn:
                         await store.mark_sent(conn, row.id, message_id, self._clock.now())
                     return
-                except RetryAfter as exc:
+                except RetryAfter as exc:  # only this chat waits
                     wait = exc.retry_after
                     seconds = wait.total_seconds() if isinstance(wait, timedelta) else wait
-                    loop = asyncio.get_running_loop()
-                    self._resume_at = max(self._resume_at, loop.time() + float(seconds))
+                    self._sending.discard(task)
+                    await asyncio.sleep(float(seconds))
                     continue
                 except Forbidden:
                     await self._record(row, "forbidden", "undeliverable")
@@ -187,6 +190,8 @@ class OutboxSender:
         markup = payload.pop("reply_markup", None)
         if markup is not None:
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
+        if method in ("edit_text", "edit_caption"):  # a message sent earlier, in its final state
+            return await self._edit(row.chat_id, method, payload)
         if method == "media_group":
             album = [ALBUM_TYPES[item["type"]](item["media"], caption=item.get("caption"))
                      for item in payload["media"]]
@@ -199,3 +204,13 @@ class OutboxSender:
         }[method]
         message = await send(row.chat_id, **payload)
         return message.message_id
+
+    async def _edit(self, chat_id: int, method: str, payload: dict[str, Any]) -> int:
+        edit = (self._bot.edit_message_text if method == "edit_text"
+                else self._bot.edit_message_caption)
+        try:
+            await edit(chat_id=chat_id, **payload)
+        except BadRequest as exc:
+            if "not modified" not in exc.message:  # already in that state: delivered
+                raise
+        return int(payload["message_id"])

@@ -30,6 +30,8 @@ from question_bank.schema import CATEGORY_LABELS, difficulty_level
 # Every form: per category 2 easy, 3 medium and 1 hard question (question_bank's default).
 DEFAULT_BLUEPRINT = {category: dict(DEFAULT_SPLIT) for category in CATEGORY_LABELS}
 Count = Annotated[int, Field(ge=0)]
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+              "Asia/Jayapura": "WIT"}
 
 
 def _difficulty_keys(value: Any) -> Any:
@@ -153,6 +155,20 @@ class Documents(_Model):
     max_file_mb: Annotated[float, Field(gt=0, le=20)] = 5
 
 
+class Contact(_Model):
+    """How applicants reach a person on the committee: shown in /help, in the answer to a
+    free question, and wherever a message sends them to the committee."""
+
+    whatsapp: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    hours: str | None = None
+
+    def reachable(self) -> bool:
+        return bool(self.whatsapp or self.phone or self.email)
+
+
 class Session(_Model):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
     start: datetime
@@ -178,6 +194,7 @@ class Recruitment(_Model):
     ranking: RankingWeights = Field(default_factory=RankingWeights)
     results: Results = Field(default_factory=Results)
     reminders: Reminders = Field(default_factory=Reminders)
+    contact: Contact = Field(default_factory=Contact)
     sessions: list[Session] = Field(default_factory=list)
 
     @field_validator("timezone")
@@ -231,6 +248,11 @@ class Recruitment(_Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def zone_name(self) -> str:
+        """What people call the time zone: WIB, WITA or WIT in Indonesia, else its name."""
+        return ZONE_NAMES.get(self.timezone, self.timezone)
 
 
 def load_recruitment(path: Path) -> Recruitment:

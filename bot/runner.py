@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
-from bot.app import build_application, publish_commands
+from bot.app import build_application, publish_commands, publish_description
 from bot.clock import Clock, SystemClock
 from bot.config import Config, Mode
 from bot.context import BotContext
@@ -65,6 +65,7 @@ async def start_bot(
     try:
         await app.initialize()
         await publish_commands(app)
+        await publish_description(app, config.recruitment.name)
         await services.sessions.seed()
         await services.tick()  # whatever fell due while the bot was down, now
         await app.start()

@@ -35,7 +35,8 @@ async def start(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     lang = await _language(update, context)
     assert update.effective_message is not None
-    await update.effective_message.reply_text(texts.get(lang, "help"))
+    await update.effective_message.reply_text(
+        views.help_text(lang, context.services.config.recruitment))
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -61,7 +62,7 @@ async def menu_button(update: Update, context: BotContext) -> None:
     elif choice.item == "schedule":
         await query.message.reply_text(views.schedule(lang, recruitment))
     elif choice.item == "help":
-        await query.message.reply_text(texts.get(lang, "help"))
+        await query.message.reply_text(views.help_text(lang, recruitment))
     else:
         await query.message.reply_text(
             texts.get(lang, "language.choose"), reply_markup=keyboards.languages()
@@ -84,9 +85,13 @@ async def set_language(update: Update, context: BotContext) -> None:
 
 
 async def fallback(update: Update, context: BotContext) -> None:
+    """Anything outside a step: a greeting, a free question, an unknown command."""
     lang = await _language(update, context)
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(texts.get(lang, "fallback"))
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(
+        views.fallback(lang, context.services.config.recruitment, message.text),
+        reply_markup=keyboards.main_menu(lang))
 
 
 async def stale_callback(update: Update, context: BotContext) -> None:

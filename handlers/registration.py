@@ -15,7 +15,7 @@ from bot import callbacks, texts
 from bot.context import BotContext
 from bot.domain.fields import FieldError
 from bot.services.registration import Position, StaleAction, Upload
-from handlers import keyboards, testing
+from handlers import keyboards, testing, views
 from handlers import registration_views as rv
 from handlers.common import PRIVATE, applicant_of
 from handlers.common import fallback as common_fallback
@@ -56,7 +56,7 @@ def window_text(lang: str, state: str, context: BotContext) -> str:
     if state == "not_yet":
         start = r.stages.registration.start.astimezone(r.zone)
         return texts.get(lang, "reg.not_yet", when=texts.format_datetime(lang, start),
-                         zone="WITA" if r.timezone == "Asia/Makassar" else r.timezone)
+                         zone=r.zone_name)
     return texts.get(lang, f"reg.{state}")
 
 
@@ -158,6 +158,8 @@ async def on_button(update: Update, context: BotContext) -> None:
                 pos = await svc.edit(applicant.id, item)
             case callbacks.KeepNik(nik=nik):
                 pos = await svc.replace_nik(applicant.id, nik)
+            case callbacks.KeepEmail(address=address):
+                pos = await svc.answer(applicant.id, "email", address, typed=True)
             case _:
                 await query.answer(texts.get(lang, "stale_button"))
                 return
@@ -167,12 +169,32 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     except FieldError as error:  # as a message: a callback answer holds only 200 characters
         await query.answer()
-        screen = rv.field_error(lang, error)
+        screen = rv.field_error(lang, error, context.services.config.recruitment)
         await query.message.reply_text(screen.text, reply_markup=screen.markup)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await settle(query.message, lang, data, pos, context)
     await show(query.message, lang, pos, context)
+
+
+async def settle(message: Message, lang: str, data: object, pos: Position,
+                 context: BotContext) -> None:
+    """The pressed question keeps its answer in the chat ("Jawaban: Perempuan") and loses its
+    buttons; other pressed messages only lose their buttons."""
+    answered = isinstance(data, callbacks.Consent | callbacks.Declare | callbacks.Choose
+                          | callbacks.Device)
+    if not answered or not message.text:
+        await message.edit_reply_markup(None)
+        return
+    if isinstance(data, callbacks.Device):
+        answer = rv.choice_label(lang, "devices", pos.profile.get("devices"),
+                                 context.services.config.recruitment)
+    else:
+        answer = next((b.text for row in (message.reply_markup.inline_keyboard
+                                          if message.reply_markup else ())
+                       for b in row if b.callback_data == callbacks.encode(data)), "")
+    await message.edit_text(f"{message.text_html}\n\n"
+                            + texts.get(lang, "reg.chosen", answer=texts.escape(answer)))
 
 
 async def on_submit(update: Update, context: BotContext) -> None:
@@ -250,12 +272,17 @@ async def on_message(update: Update, context: BotContext) -> None:
                 key = "reg.type_answer" if typed else "reg.use_buttons"
                 await show(message, lang, pos, context, prefix=texts.get(lang, key))
                 return
-            new = await svc.answer(applicant.id, str(step.name), raw, typed=True)
+            if rv.reg.SPECS[str(step.name)].kind == "choice" and (value := rv.typed_choice(
+                    lang, str(step.name), raw, context.services.config.recruitment)):
+                new = await svc.answer(applicant.id, str(step.name), value, typed=False)
+            else:
+                new = await svc.answer(applicant.id, str(step.name), raw, typed=True)
         else:
             await show(message, lang, pos, context, prefix=texts.get(lang, "reg.use_buttons"))
             return
     except FieldError as error:
-        screen = rv.field_error(lang, error)
+        r = context.services.config.recruitment
+        screen = rv.field_error(lang, error, r, rv.step_screen(lang, pos, r).markup)
         await message.reply_text(screen.text, reply_markup=screen.markup)
         return
     except StaleAction as stale:
@@ -283,12 +310,12 @@ async def erase(update: Update, context: BotContext) -> None:
     if query:
         await query.answer()
         await query.edit_message_reply_markup(None)
-    regency = context.services.config.recruitment.region.regency_name
+    contact = views.contact(lang, context.services.config.recruitment)
     pos = await svc.position(applicant.id)
     if pos.status in (None, "withdrawn"):
         await message.reply_text(texts.get(lang, "reg.erase_nothing"))
     elif pos.status not in ("registering", "needs_fix", "submitted"):
-        await message.reply_text(texts.get(lang, "reg.erase_not_allowed", regency=regency))
+        await message.reply_text(texts.get(lang, "reg.erase_not_allowed", contact=contact))
     elif not isinstance(data, callbacks.Erase) or data.stage == "cancel":
         await message.reply_text(texts.get(lang, "reg.erase_kept"))
     elif data.stage == "ask":
@@ -298,7 +325,7 @@ async def erase(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.get(lang, "reg.erased"),
                                  reply_markup=ReplyKeyboardRemove())
     else:
-        await message.reply_text(texts.get(lang, "reg.erase_not_allowed", regency=regency))
+        await message.reply_text(texts.get(lang, "reg.erase_not_allowed", contact=contact))
 
 
 async def on_action(update: Update, context: BotContext) -> None:
@@ -326,7 +353,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(status, pattern=r"^m:status$"))
     app.add_handler(CallbackQueryHandler(on_submit, pattern=r"^rs:"))
     app.add_handler(CallbackQueryHandler(erase, pattern=r"^rx:"))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^r[cdfven]:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^r[cdfvenm]:"))
     app.add_handler(CallbackQueryHandler(on_action, pattern=r"^go:"))
     app.add_handler(CallbackQueryHandler(my_data, pattern=r"^md$"))
     # Typed answers, shared contacts and uploads; commands are left to the fallback.

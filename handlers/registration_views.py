@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from telegram import (
@@ -16,6 +17,7 @@ from bot.domain import registration as reg
 from bot.domain.fields import FieldError
 from bot.recruitment import Recruitment
 from bot.services.registration import Position
+from handlers import views
 from handlers.keyboards import button
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -35,10 +37,12 @@ def _rows(buttons: list, width: int) -> list[list]:  # type: ignore[type-arg]
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def field_error(lang: str, error: FieldError) -> Screen:
-    """What was wrong, and (for a NIK that disagrees with the sex or birth date) the one-tap
-    way out: change the NIK, or keep the NIK just typed and answer the other again."""
-    params: dict[str, object] = dict(error.params)
+def field_error(lang: str, error: FieldError, r: Recruitment, step_markup: Markup = None
+                ) -> Screen:
+    """What was wrong, with the one-tap way out where there is one: change the NIK, keep the
+    NIK just typed (the other field asked again), take the e-mail address as corrected.
+    Otherwise the step's own keyboard stays (the phone's «Kirim nomor saya»)."""
+    params: dict[str, object] = {**error.params, "contact": views.contact(lang, r)}
     if "fields" in params:
         names = [_t(lang, f"reg.label_{key}").lower() for key in str(params["fields"]).split(",")]
         params["what"] = _t(lang, "reg.and").join(names)
@@ -49,7 +53,36 @@ def field_error(lang: str, error: FieldError) -> Screen:
     if error.code == "nik.conflicts_stored":
         return Screen(text, InlineKeyboardMarkup([[
             button(_t(lang, "reg.keep_nik"), callbacks.KeepNik(str(error.params["nik"])))]]))
-    return Screen(text)
+    if error.code == "email.typo":
+        address = str(error.params["address"])
+        with contextlib.suppress(ValueError):  # an address too long for a button: retype it
+            return Screen(text, InlineKeyboardMarkup([[button(
+                _t(lang, "reg.keep_email", address=address), callbacks.KeepEmail(address))]]))
+    return Screen(text, step_markup)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").split())
+
+
+def typed_choice(lang: str, key: str, text: str, r: Recruitment) -> str | None:
+    """A button's label typed instead of pressed ("Taliwang", "perempuan", "SMK"): the
+    button's value, or None. Labels of both languages count, and each part of a label with
+    slashes ("SMA/SMK/MA sederajat")."""
+    typed = _normal(text)
+    if not typed:
+        return None
+    if key == "district":
+        options = [(name, str(i)) for i, name in enumerate(r.region.districts)]
+    else:
+        options = [(choice_label(language, key, _stored(key, v), r), v)
+                   for v in reg.SPECS[key].choices for language in texts.LANGUAGES]
+        options += [(v, v) for v in reg.SPECS[key].choices if key == "education"]
+    for label, value in options:
+        words = _normal(label).replace("sederajat", "").replace("(", "/").replace(")", "")
+        if typed in (_normal(label), *(part.strip() for part in words.split("/"))):
+            return value
+    return None
 
 
 def choice_label(lang: str, key: str, value: object, r: Recruitment) -> str:
@@ -64,10 +97,11 @@ def _choice_buttons(lang: str, key: str, r: Recruitment) -> InlineKeyboardMarkup
     else:
         spec = reg.SPECS[key]
         options = [(choice_label(lang, key, _stored(key, v), r), v) for v in spec.choices]
-        width = 5 if key == "education" else 2
-    return InlineKeyboardMarkup(
-        _rows([button(label, callbacks.Choose(key, value)) for label, value in options], width)
-    )
+        width = 2
+    buttons = [button(label, callbacks.Choose(key, value)) for label, value in options]
+    if key == "education":  # SD, SMP, SMA with their equivalents; then D1-D4; then S1-S3
+        return InlineKeyboardMarkup([buttons[0:2], buttons[2:3], buttons[3:7], buttons[7:]])
+    return InlineKeyboardMarkup(_rows(buttons, width))
 
 
 def _stored(key: str, value: str) -> object:
@@ -90,11 +124,15 @@ def devices_keyboard(lang: str, ticked: str | None) -> InlineKeyboardMarkup:
     )
 
 
-def _yes_no(lang: str, make: type, *args: object) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(_t(lang, "reg.answer_yes"), make(*args, "yes")),
-          button(_t(lang, "reg.answer_no"), make(*args, "no"))]]
-    )
+def _declaration_buttons(lang: str, name: str) -> InlineKeyboardMarkup:
+    """Ya / Tidak; a declaration asked the other way round has buttons that say the answer
+    ("Bukan, saya bukan PNS/PPPK"), so nobody has to untangle a double negative."""
+    labels = texts.flatten(texts.catalogue(lang))
+    own = f"reg.declare_{name}_yes" in labels
+    yes, no = ((f"reg.declare_{name}_yes", f"reg.declare_{name}_no") if own
+               else ("reg.answer_yes", "reg.answer_no"))
+    return InlineKeyboardMarkup([[button(_t(lang, yes), callbacks.Declare(name, "yes")),
+                                  button(_t(lang, no), callbacks.Declare(name, "no"))]])
 
 
 def step_screen(lang: str, pos: Position, r: Recruitment) -> Screen:
@@ -110,7 +148,7 @@ def step_screen(lang: str, pos: Position, r: Recruitment) -> Screen:
         number = reg.DECLARATIONS.index(step.name) + 1
         question = _t(lang, f"reg.declare_{step.name}")
         return Screen(_t(lang, "reg.declaration", number=number, question=question),
-                      _yes_no(lang, callbacks.Declare, step.name))
+                      _declaration_buttons(lang, step.name))
     if step.kind == "declined":
         return Screen(
             _t(lang, f"reg.declined_{step.name}") + "\n\n" + _t(lang, "reg.declined_more"),
@@ -120,9 +158,12 @@ def step_screen(lang: str, pos: Position, r: Recruitment) -> Screen:
     if step.kind == "review":
         return review_screen(lang, pos, r)
     assert step.name
-    total = len(reg.missing(reg.Draft(True, {}, {}, frozenset())))
-    done = total - len(reg.missing(pos.draft))
-    header = _t(lang, "reg.progress", done=done, total=total)
+    if pos.draft.editing is not None:  # a change from the review: which item, not a count
+        header = _t(lang, "reg.editing", item=_t(lang, f"reg.label_{pos.draft.editing}"))
+    else:
+        total = len(reg.missing(reg.Draft(True, {}, {}, frozenset())))
+        done = total - len(reg.missing(pos.draft))
+        header = _t(lang, "reg.progress", done=done, total=total)
     limit = f"{r.documents.max_file_mb:g}"
     prompt = _t(lang, f"reg.ask_{step.name}", limit_mb=limit)
     text = f"<i>{header}</i>\n{prompt}"

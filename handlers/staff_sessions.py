@@ -24,7 +24,7 @@ def _t(key: str, **params: object) -> str:
 async def list_sessions(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     zone = context.services.config.recruitment.zone
-    lines = [_t("staff.sessions_title")]
+    lines = [_t("staff.sessions_title", zone=context.services.config.recruitment.zone_name)]
     for session, counts in await context.services.sessions.all_with_counts():
         when = (f"{texts.format_datetime(STAFF_LANG, session.start.astimezone(zone))}–"
                 f"{session.end.astimezone(zone):%H.%M}")

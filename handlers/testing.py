@@ -11,6 +11,7 @@ from bot import callbacks, texts
 from bot.context import BotContext
 from bot.services.testing import Refused, View
 from handlers import testing_views as tv
+from handlers import views
 from handlers.common import PRIVATE, applicant_of
 from handlers.keyboards import button
 from question_bank import image_path
@@ -38,12 +39,13 @@ async def schedule(update: Update, context: BotContext) -> None:
             lang, "test.not_window", start=texts.format_date(lang, r.stages.test.start),
             end=texts.format_date(lang, r.stages.test.end)))
     elif not (open_sessions := await svc.bookable()):
-        await message.reply_text(texts.get(lang, "test.none_left"))
+        await message.reply_text(texts.get(lang, "test.none_left",
+                                           contact=views.contact(lang, r)))
     else:
         rows = [[button(texts.get(lang, "test.session_button", code=s.code, seats=s.seats_left,
                                   when=_when(context, lang, s.start)),
                         callbacks.Book(s.id, "pick"))] for s in open_sessions[:20]]
-        await message.reply_text(texts.get(lang, "test.choose"),
+        await message.reply_text(texts.get(lang, "test.choose", zone=r.zone_name),
                                  reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -86,9 +88,10 @@ async def on_book(update: Update, context: BotContext) -> None:
 
 async def send_question(message: Message, lang: str, view: View, context: BotContext) -> None:
     """A new copy of the current screen; the first delivery starts the clock."""
-    await _send(message, tv.question(lang, view, view.attempt.current), context)
+    sent = await _send(message, tv.question(lang, view, view.attempt.current), context)
     if view.attempt.started_at is None:
         await context.services.testing.delivered(view.attempt.id)
+    await _remember_screen(context, view.attempt.id, sent)
 
 
 def _photo(context: BotContext, image: str) -> str | InputFile:
@@ -112,7 +115,15 @@ async def _send(message: Message, screen: tv.Screen, context: BotContext) -> Mes
     return sent
 
 
-async def _show(message: Message, screen: tv.Screen, context: BotContext) -> None:
+async def _remember_screen(context: BotContext, attempt_id: int, sent: Message) -> None:
+    """A new message shows the attempt's screen: it is closed when the attempt ends."""
+    if await context.services.testing.screen_shown(attempt_id, sent.chat_id, sent.message_id,
+                                                   bool(sent.photo)):
+        context.services.notify_outbox()  # it ended meanwhile: this copy is closed at once
+
+
+async def _show(message: Message, screen: tv.Screen, context: BotContext,
+                attempt_id: int) -> None:
     """The screen in place of `message`: edited where Telegram can (text into text, photo into
     photo, a list or confirmation into a photo's caption), else a new message that replaces it
     (so the chat still holds one live copy)."""
@@ -126,23 +137,26 @@ async def _show(message: Message, screen: tv.Screen, context: BotContext) -> Non
             await message.edit_text(screen.text, reply_markup=screen.markup)
         elif screen.image is None and not screen.is_question:
             await message.edit_caption(screen.text, reply_markup=screen.markup)
-        elif await _retire(message):
-            await _send(message, screen, context)
+        elif await _retire(message, context, attempt_id):
+            await _remember_screen(context, attempt_id, await _send(message, screen, context))
     except BadRequest as exc:  # a double tap: the same screen again, or already replaced
         if "not modified" not in exc.message and "not found" not in exc.message:
             raise
 
 
-async def _retire(message: Message) -> bool:
-    """A screen to replace: deleted (or, too old to delete, left without its buttons). False
-    when it is gone already: a double tap replaced it a moment ago."""
+async def _retire(message: Message, context: BotContext, attempt_id: int) -> bool:
+    """A screen to replace: deleted (or, too old to delete, left without its buttons), and no
+    longer one to close at the end. False when it is gone already: a double tap replaced it a
+    moment ago."""
+    gone_already = False
     try:
         await message.delete()
     except BadRequest as exc:
-        if "not found" in exc.message:
-            return False
-        await message.edit_reply_markup(None)
-    return True
+        gone_already = "not found" in exc.message
+        if not gone_already:
+            await message.edit_reply_markup(None)
+    await context.services.testing.screen_gone(attempt_id, message.chat_id, message.message_id)
+    return not gone_already
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -210,7 +224,7 @@ async def on_test_key(update: Update, context: BotContext) -> None:
         position += 1
     screen = {"l": tv.question_list, "f": tv.finish_confirm}.get(data.action, tv.question)
     # The new screen first, then the answer that stops the button's spinner.
-    await _show(query.message, screen(lang, view, position), context)
+    await _show(query.message, screen(lang, view, position), context, view.attempt.id)
     await query.answer()
 
 
@@ -218,16 +232,24 @@ async def _refused(query, lang: str, refused: Refused, context: BotContext) -> N
     reason = "stale_button" if refused.reason == "forged" else f"test.{refused.reason}"
     await query.answer(texts.get(lang, reason), show_alert=refused.reason == "late")
     if refused.reason in ("late", "finished") and refused.view is not None:
-        await query.edit_message_reply_markup(None)
+        context.services.notify_outbox()  # (late: submitted just now, its messages queued)
+        try:  # its final state may have got there first
+            await query.edit_message_reply_markup(None)
+        except BadRequest as exc:
+            if "not modified" not in exc.message and "not found" not in exc.message:
+                raise
 
 
 async def _finished(message: Message, lang: str, view: View, context: BotContext) -> None:
-    await message.edit_reply_markup(None)
+    """Submitted: every copy of the screen is closed and, after a practice round, its score
+    and review are sent, all through the outbox (also when time runs out); a test's
+    confirmation is the reply."""
+    context.services.notify_outbox()
+    if view.attempt.kind == "practice":
+        return
     total, answered = len(view.questions), len(view.answers)
     r = context.services.config.recruitment
-    if view.attempt.kind == "practice":
-        text = texts.get(lang, "test.practice_done", score=view.attempt.score, total=total)
-    elif r.test.show_score_after_submit:
+    if r.test.show_score_after_submit:
         text = texts.get(lang, "test.submitted_score", answered=answered, total=total,
                          score=view.attempt.score)
     else:

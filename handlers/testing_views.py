@@ -11,8 +11,7 @@ from telegram import InlineKeyboardMarkup
 from bot import callbacks, texts
 from bot.services.testing import View
 from handlers.keyboards import button
-
-LETTERS = "ABCDE"
+from question_bank.schema import LETTERS
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ class BroadcastFaults(Faults):
         self._next_429 = draw < self.p_5xx + self.p_429
         return None
 
-    def take_forced_429(self) -> int | None:
-        forced = super().take_forced_429()
+    def take_forced_429(self, chat_id: int | None = None) -> int | None:
+        forced = super().take_forced_429(chat_id)
         if forced is None and self._next_429:
             self._next_429 = False
             self.injected_429 += 1

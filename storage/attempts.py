@@ -174,3 +174,34 @@ async def extend(conn: aiosqlite.Connection, attempt_id: int, extra_minutes: int
         (extra_minutes, to_db(deadline_at), attempt_id),
     )
     return cur.rowcount == 1
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A message showing an attempt's screen."""
+
+    chat_id: int
+    message_id: int
+    is_photo: bool
+
+
+async def add_screen(conn: aiosqlite.Connection, attempt_id: int, screen: Screen) -> None:
+    await conn.execute(
+        "INSERT INTO attempt_screens (attempt_id, chat_id, message_id, is_photo) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (attempt_id, screen.chat_id, screen.message_id, int(screen.is_photo)))
+
+
+async def drop_screen(conn: aiosqlite.Connection, attempt_id: int, chat_id: int,
+                      message_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM attempt_screens WHERE attempt_id = ? AND chat_id = ? AND message_id = ?",
+        (attempt_id, chat_id, message_id))
+
+
+async def screens(conn: aiosqlite.Connection, attempt_id: int) -> list[Screen]:
+    async with conn.execute(
+        "SELECT chat_id, message_id, is_photo FROM attempt_screens WHERE attempt_id = ? "
+        "ORDER BY message_id", (attempt_id,)
+    ) as cur:
+        return [Screen(r[0], r[1], bool(r[2])) for r in await cur.fetchall()]

@@ -83,7 +83,9 @@ async def dispatch(sim: Simulator, token: str, method: str, raw: dict[str, Any],
             raise ApiError(*fault)
         params = Params(raw, files)
         if spec.kind == "send":
-            forced = sim.faults.take_forced_429()
+            target = params.raw.get("chat_id")
+            forced = sim.faults.take_forced_429(
+                int(target) if str(target).lstrip("-").isdigit() else None)
             if forced is not None:
                 raise too_many(forced)
         if spec.kind is not None:

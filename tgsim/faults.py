@@ -9,7 +9,7 @@ class Faults:
     def __init__(self, seed: int | None = None) -> None:
         self.latency: float = 0.0
         self.error_rate: float = 0.0
-        self._forced_429: list[int] = []
+        self._forced_429: list[tuple[int, int | None]] = []  # (retry_after, chat or any)
         self._seed = seed
         self._rng = random.Random(seed)
 
@@ -22,12 +22,17 @@ class Faults:
         self._seed = value
         self._rng = random.Random(value)
 
-    def force_429(self, n: int = 1, retry_after: int = 1) -> None:
-        """The next ``n`` message-sending calls are answered with 429."""
-        self._forced_429.extend([max(1, int(retry_after))] * n)
+    def force_429(self, n: int = 1, retry_after: int = 1, chat_id: int | None = None) -> None:
+        """The next ``n`` message-sending calls (to `chat_id` only, when given) are answered
+        with 429."""
+        self._forced_429.extend([(max(1, int(retry_after)), chat_id)] * n)
 
-    def take_forced_429(self) -> int | None:
-        return self._forced_429.pop(0) if self._forced_429 else None
+    def take_forced_429(self, chat_id: int | None = None) -> int | None:
+        for i, (retry_after, chat) in enumerate(self._forced_429):
+            if chat is None or chat == chat_id:
+                del self._forced_429[i]
+                return retry_after
+        return None
 
     def random_error(self) -> tuple[int, str] | None:
         if self.error_rate <= 0 or self._rng.random() >= self.error_rate:

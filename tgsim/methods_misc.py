@@ -1,4 +1,4 @@
-"""getMe, commands, chats and members, close/logOut."""
+"""getMe, commands, descriptions, chats and members, close/logOut."""
 
 from __future__ import annotations
 
@@ -62,6 +62,44 @@ async def get_my_commands(sim: Simulator, p: Params) -> Any:
 async def delete_my_commands(sim: Simulator, p: Params) -> Any:
     sim.commands.pop(_scope_key(p), None)
     return True
+
+
+# The bot's description (shown in an empty chat, before START) and short description (its
+# profile, shared links): per language_code like the commands; "" is everyone else's.
+DESCRIPTION_MAX, SHORT_DESCRIPTION_MAX = 512, 120
+
+
+def _set_description(texts: dict[str, str], p: Params, field: str, limit: int) -> bool:
+    value = p.str(field) or ""
+    if len(value) > limit:
+        raise bad(f"{field.replace('_', ' ')} is too long")
+    language = p.str("language_code") or ""
+    if value:
+        texts[language] = value
+    else:  # an empty one removes the language's own
+        texts.pop(language, None)
+    return True
+
+
+@api("setMyDescription")
+async def set_my_description(sim: Simulator, p: Params) -> Any:
+    return _set_description(sim.descriptions, p, "description", DESCRIPTION_MAX)
+
+
+@api("getMyDescription")
+async def get_my_description(sim: Simulator, p: Params) -> Any:
+    return {"description": sim.descriptions.get(p.str("language_code") or "", "")}
+
+
+@api("setMyShortDescription")
+async def set_my_short_description(sim: Simulator, p: Params) -> Any:
+    return _set_description(sim.short_descriptions, p, "short_description",
+                            SHORT_DESCRIPTION_MAX)
+
+
+@api("getMyShortDescription")
+async def get_my_short_description(sim: Simulator, p: Params) -> Any:
+    return {"short_description": sim.short_descriptions.get(p.str("language_code") or "", "")}
 
 
 @api("getChat")

@@ -72,6 +72,8 @@ class Simulator:
         self.callbacks: dict[str, PendingCallback] = {}
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.descriptions: dict[str, str] = {}  # by language_code ("" for everyone else)
+        self.short_descriptions: dict[str, str] = {}
         self.photo_sets: dict[str, list[dict[str, Any]]] = {}
         self.webhook = WebhookState()
         self.allowed_updates: list[str] | None = None

@@ -68,7 +68,8 @@ class ReminderService:
             ) as cur:
                 people = list(await cur.fetchall())
             for application_id, chat_id, lang in people:
-                text = texts.get(lang, f"reminders.{kind}", when=self._when(lang, kind))
+                text = texts.get(lang, f"reminders.{kind}", when=self._when(lang, kind),
+                                 zone=self._r.zone_name)
                 await outbox.enqueue(conn, chat_id, {"text": text}, now,
                                      f"{flag}:{application_id}",
                                      guard=(application_id, statuses))

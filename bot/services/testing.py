@@ -16,6 +16,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain import testing as rules
+from bot.services import attempt_messages as owed
 from bot.services import review_markup
 from bot.services.bank import BankService
 from question_bank import DrawnQuestion, draw, form_seed, practice_bank, score
@@ -121,8 +122,8 @@ class TestService:
         drawn = draw(bank, blueprint, f"practice:{applicant_id}:{now.timestamp()}")
         async with self._db.write() as conn:
             old = await store.latest(conn, applicant_id, "practice", active_only=True)
-            if old is not None:  # a new round replaces an unfinished one
-                await store.submit(conn, old.id, "applicant", 0, now)
+            if old is not None and await store.submit(conn, old.id, "applicant", 0, now):
+                await owed.close_screens(conn, old, now)  # a new round replaces it
             attempt_id = await store.create(
                 conn, applicant_id, None, "practice", bank.version,
                 [q.to_dict() for q in drawn], self._r.test.practice_minutes, None, now)
@@ -186,6 +187,26 @@ class TestService:
             raise Refused(problem, view)
         return view
 
+    async def screen_shown(self, attempt_id: int, chat_id: int, message_id: int,
+                           is_photo: bool) -> bool:
+        """A message now shows the attempt's screen. True: the attempt has ended meanwhile,
+        and the message's final state is queued already (the outbox is to be told)."""
+        now, screen = self._clock.now(), store.Screen(chat_id, message_id, is_photo)
+        async with self._db.write() as conn:
+            attempt = await store.get(conn, attempt_id)
+            if attempt is None:
+                return False
+            await store.add_screen(conn, attempt_id, screen)
+            if attempt.status == "active":
+                return False
+            await owed.close_screens(conn, attempt, now, [screen])
+            return True
+
+    async def screen_gone(self, attempt_id: int, chat_id: int, message_id: int) -> None:
+        """A screen message was deleted (or left without buttons): nothing to close there."""
+        async with self._db.write() as conn:
+            await store.drop_screen(conn, attempt_id, chat_id, message_id)
+
     async def view(self, attempt_id: int) -> View | None:
         if await store.get(self._db.reader, attempt_id) is None:
             return None
@@ -215,19 +236,14 @@ class TestService:
                     "UPDATE applications SET status = 'tested', updated_at = ? "
                     "WHERE id = ? AND status = 'testing'",
                     (to_db(now), attempt.application_id))
+            await owed.close_screens(conn, attempt, now)
             if by == "deadline":
-                await self._tell(conn, attempt, "test.time_up", now,
-                                 answered=len(view.answers), total=len(view.questions))
+                await owed.tell(conn, attempt, "test.time_up", now,
+                                answered=len(view.answers), total=len(view.questions))
+            if attempt.kind == "practice":
+                await owed.review_practice(conn, attempt, view.questions, view.answers, points,
+                                           now)
         return await self._view(conn, attempt_id)
-
-    async def _tell(self, conn: aiosqlite.Connection, attempt: Attempt, key: str,
-                    now: datetime, dedupe: str | None = None, **params: object) -> None:
-        async with conn.execute("SELECT telegram_id, language FROM applicants WHERE id = ?",
-                                (attempt.applicant_id,)) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        await outbox.enqueue(conn, row[0], {"text": texts.get(row[1], key, **params)}, now,
-                             dedupe)
 
     async def _view(self, conn: aiosqlite.Connection, attempt_id: int) -> View:
         attempt = await store.get(conn, attempt_id)
@@ -254,9 +270,9 @@ class TestService:
                     continue
                 for minutes in warnings:
                     await store.set_warnings(conn, attempt.id, [*attempt.warnings, minutes])
-                    await self._tell(conn, attempt, "test.warning", now,
-                                     f"warn:{attempt.id}:{minutes}:{attempt.extra_minutes}",
-                                     minutes=minutes)
+                    await owed.tell(conn, attempt, "test.warning", now,
+                                    f"warn:{attempt.id}:{minutes}:{attempt.extra_minutes}",
+                                    minutes=minutes)
 
     async def give_extra(self, application_id: int, minutes: int, actor_id: int,
                          actor_name: str) -> bool:
@@ -274,5 +290,5 @@ class TestService:
             await reviews.audit(conn, actor_id, actor_name, "extra_minutes", now,
                                 attempt.applicant_id, {"minutes": minutes})
             until = deadline.astimezone(self._r.zone).strftime("%H:%M")
-            await self._tell(conn, attempt, "test.extra_time", now, minutes=minutes, until=until)
+            await owed.tell(conn, attempt, "test.extra_time", now, minutes=minutes, until=until)
             return True

@@ -7,6 +7,8 @@ show that a restart loses nothing. Time inside the bot comes from a ManualClock.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -30,12 +32,62 @@ DURING_REGISTRATION = datetime(2023, 11, 10, 10, 0, tzinfo=WITA)
 StartBot = Callable[..., Awaitable[RunningBot]]
 
 
-@pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    simulator = Simulator(token=TOKEN, limits=Limits(enabled=False))
+# What people must never read: an application status code, any other snake_case identifier
+# (a text key, a column name), or a placeholder left unfilled. An e-mail's local part
+# ("siti_aminah@...") is a person's own text, not a code.
+STATUS_CODES = ("registering", "submitted", "needs_fix", "admin_passed", "admin_failed",
+                "session_booked", "testing", "tested", "absent", "accepted", "not_accepted",
+                "withdrawn")
+CODE = re.compile(r"(?<![\w@.])[a-z]+(?:_[a-z0-9]+)+\b(?![@\w])"
+                  r"|\{[a-z_]+\}"
+                  rf"|Status: (?:{'|'.join(STATUS_CODES)})\b")
+SENDING = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "editMessageCaption",
+           "editMessageMedia", "answerCallbackQuery")
+
+
+def texts_to_applicants(sim: Simulator) -> list[str]:
+    """Every text and button label the bot sent or edited into a private chat, and every
+    callback answer, from the simulator's call log (so a text later edited away counts)."""
+    found = []
+    for call in sim.calls:
+        if call.method not in SENDING or call.status != 200:
+            continue
+        chat = str(call.params.get("chat_id", ""))
+        if call.method != "answerCallbackQuery" and (not chat.isdigit() or int(chat) <= 0):
+            continue  # the staff group (and anything not a person's chat)
+        for key in ("text", "caption"):
+            if isinstance(call.params.get(key), str):
+                found.append(re.sub(r"<[^>]+>", "", call.params[key]))  # HTML tags off
+        markup = call.params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        for row in (markup or {}).get("inline_keyboard", []) + (markup or {}).get("keyboard", []):
+            found.extend(b["text"] if isinstance(b, dict) else str(b) for b in row)
+    return found
+
+
+async def running_simulator(limits: Limits) -> AsyncIterator[Simulator]:
+    """A started simulator; afterwards, no applicant was shown an internal code."""
+    simulator = Simulator(token=TOKEN, limits=limits)
     await simulator.start()
     yield simulator
     await simulator.stop()
+    leaks = sorted({m.group(0) for text in texts_to_applicants(simulator)
+                    for m in CODE.finditer(text)})
+    assert not leaks, f"internal codes shown to applicants: {leaks}"
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async for simulator in running_simulator(Limits(enabled=False)):
+        yield simulator
+
+
+@pytest.fixture
+async def limited_sim() -> AsyncIterator[Simulator]:
+    """A simulator that enforces Telegram's rate limits (429 with retry_after when broken)."""
+    async for simulator in running_simulator(Limits(enabled=True)):
+        yield simulator
 
 
 @pytest.fixture

@@ -67,8 +67,10 @@ async def answer_consent_and_declarations(user: SimUser, lang: str) -> SimMessag
     await user.click(t(lang, "reg.consent_yes"))
     for _ in range(5):
         question = await reply(user)
-        assert question.buttons, question.text
-        await user.click(t(lang, "reg.answer_yes"), message=question)
+        eligible = question.buttons[0][0]  # "Ya", or the declaration's own words for it
+        assert eligible in (t(lang, "reg.answer_yes"),
+                            t(lang, "reg.declare_not_civil_servant_yes")), question.text
+        await user.click(eligible, message=question)
     return await reply(user)
 
 

@@ -47,16 +47,29 @@ async def test_english_telegram_users_start_in_english(sim: Simulator, bot: Runn
     assert "Welcome" in (await carol.next_message()).text
 
 
-async def test_unexpected_input_gets_a_short_helpful_answer(
+async def test_a_greeting_or_free_question_gets_a_friendly_answer_the_menu_and_a_person(
     sim: Simulator, bot: RunningBot
 ) -> None:
     dave = sim.user("Dave")
-    await dave.send("halo?")
-    assert "/menu" in (await dave.next_message()).text
+    asked = await dave.send("Assalamualaikum, bagaimana cara daftar mitra?")
+    answer = await dave.next_message()
+    assert answer.text.startswith("Wa'alaikumsalam!") and "belum mengerti" not in answer.text
+    assert "/daftar" in answer.text and "/status" in answer.text
+    # a person to ask: the recruitment file's contact, in words
+    assert "Hubungi panitia: email bps5207@bps.go.id" in answer.text
+    assert "jam layanan Senin–Jumat 08.00–16.00 WITA" in answer.text
+    assert answer.buttons[0] == ["📝 Daftar / lanjutkan pendaftaran"]  # the menu
+    assert answer.message_id > asked.message_id
     await dave.send_sticker()
-    assert "/menu" in (await dave.next_message()).text
+    assert (await dave.next_message()).text.startswith("Halo!")
     await dave.send("/perintahaneh")
-    assert "/menu" in (await dave.next_message()).text
+    unknown = await dave.next_message()
+    assert "Perintah /perintahaneh tidak dikenal" in unknown.text and unknown.buttons
+    await dave.send("/help")
+    help_text = (await dave.next_message()).text
+    for command in ("/hasil", "/batal", "/hapus", "/daftar", "/jadwal"):
+        assert command in help_text, command
+    assert "Hubungi panitia: email bps5207@bps.go.id" in help_text
 
 
 async def test_stale_and_forged_buttons_are_answered(sim: Simulator, bot: RunningBot) -> None:

@@ -3,24 +3,15 @@ faults, stopped halfway and restarted: every message exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import TOKEN, StartBot, make_config
+from tests.e2e.conftest import StartBot, make_config
 from tests.e2e.test_staff_commands import ask, ask_message
-from tgsim import Limits, Simulator
+from tgsim import Simulator
 
 N = 2000
-
-
-@pytest.fixture
-async def limited_sim() -> AsyncIterator[Simulator]:
-    simulator = Simulator(token=TOKEN, limits=Limits(enabled=True))
-    await simulator.start()
-    yield simulator
-    await simulator.stop()
 
 
 @pytest.mark.timeout(300)  # 2,000 messages at Telegram's 30/s take over a minute

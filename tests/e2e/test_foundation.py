@@ -83,7 +83,7 @@ async def test_fifty_users_at_once_are_served_concurrently_each_chat_in_order(
 
     for replies in await asyncio.gather(*(three_messages(u) for u in users[:10])):
         assert replies[0].startswith("Bantuan")
-        assert "Maaf" in replies[1] and "/menu" in replies[1]
+        assert replies[1].startswith("Halo!") and "/daftar" in replies[1]
         assert "Selamat datang" in replies[2]
 
 
@@ -150,3 +150,18 @@ async def test_check_config_says_why_the_bundled_bank_is_not_scored(tmp_path: Pa
         outputs[name] = out.decode()
     assert "bundled bank is public" in outputs["real"] and "/impor" in outputs["real"]
     assert "WARNING: test.allow_bundled_bank is true" in outputs["demo"]
+
+
+async def test_check_config_warns_when_applicants_have_nobody_to_reach(tmp_path: Path) -> None:
+    silent = tmp_path / "silent.yaml"
+    silent.write_text((ROOT / "recruitment.example.yaml").read_text().replace(
+        "  email: bps5207@bps.go.id\n", ""))
+    outputs = {}
+    for name, path in (("example", ROOT / "recruitment.example.yaml"), ("silent", silent)):
+        proc = await run_module("check-config", env=clean_env(BOT_TOKEN=TOKEN,
+                                RECRUITMENT_FILE=str(path)), cwd=tmp_path)
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=20)
+        assert proc.returncode == 0
+        outputs[name] = out.decode()
+    assert "contact has no whatsapp" not in outputs["example"]
+    assert "WARNING: contact has no whatsapp, phone or email" in outputs["silent"]

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.runner import RunningBot
 from storage import outbox
-from tests.e2e.conftest import TOKEN, StartBot, make_config
-from tgsim import Limits, Simulator
-
-
-@pytest.fixture
-async def limited_sim() -> AsyncIterator[Simulator]:
-    simulator = Simulator(token=TOKEN, limits=Limits(enabled=True, global_per_sec=30.0))
-    await simulator.start()
-    yield simulator
-    await simulator.stop()
+from tests.e2e.conftest import StartBot, make_config
+from tgsim import Simulator
 
 
 async def queue(bot: RunningBot, messages: dict[int, str]) -> None:
@@ -73,3 +62,29 @@ async def test_queued_before_a_crash_is_sent_once_after_restart(
     assert (await alice.next_message()).text == "keputusan"
     await second.outbox.idle.wait()
     assert len(sim.sent_messages(alice.id)) == 1
+
+
+async def test_an_edit_already_in_place_counts_as_delivered(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    """A test screen's final state, queued as an edit: a message that already shows it (the
+    handler got there first) is delivered, not failed; a text and a photo's caption alike."""
+    alice = sim.user("Alice")
+    api = bot.app.bot
+    text = await api.send_message(alice.id, "Soal 1/30")
+    photo = await api.send_photo(alice.id, b"<png>", caption="Soal 2/30")
+    services = bot.services
+    async with services.db.write() as conn:
+        for _ in range(2):  # the second of each finds it in place already
+            await outbox.enqueue(conn, alice.id, {"method": "edit_text", "message_id":
+                                                  text.message_id, "text": "Tes selesai."},
+                                 services.clock.now())
+            await outbox.enqueue(conn, alice.id, {"method": "edit_caption", "message_id":
+                                                  photo.message_id, "caption": "Tes selesai."},
+                                 services.clock.now())
+    services.on_outbox()
+    shown = sim.sent_messages(alice.id)
+    await alice.wait_for(lambda: all(m.text == "Tes selesai." for m in shown))
+    await bot.outbox.idle.wait()
+    assert await outbox.counts(services.db.reader) == {"sent": 4}
+    assert [m.edit_count for m in shown] == [1, 1]

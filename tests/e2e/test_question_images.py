@@ -18,7 +18,7 @@ from bot.runner import RunningBot
 from question_bank import Bank, Question, export_bank_bytes
 from storage import attempts
 from tests.e2e.journeys import reply_with, tap
-from tests.e2e.test_timed_test import book_s1, passed_applicant, start_test
+from tests.e2e.test_timed_test import in_the_test
 from tgsim import Simulator, SimUser
 
 CATEGORIES = ("statistik_dasar", "survei_lapangan", "logika", "numerik", "pengetahuan_bps")
@@ -32,7 +32,8 @@ def picture_bank() -> Bank:
             number = len(questions)
             questions.append(Question(
                 id=f"P-{number:02d}", category=category, difficulty=difficulty,
-                text=f"Soal nomor {number} ({category})", options=("satu", "dua", "tiga"),
+                text=f"Soal nomor {number} ({category.replace('_', ' ')})",
+                options=("satu", "dua", "tiga"),
                 answer="B", image=f"peta-{number}.png" if number % 3 == 0 else None))
             assert n < 6
     return Bank(version="gambar-1", questions=tuple(questions))
@@ -64,9 +65,7 @@ async def test_picture_questions_are_photos_and_navigation_keeps_one_screen(
     assert report.import_id is not None, report
     assert await svc.bank.decide_import(report.import_id, True, 1, "Admin")
     siti = sim.user("Siti")
-    await passed_applicant(bot, siti)
-    await book_s1(siti)
-    current = await start_test(siti, clock)
+    current = await in_the_test(bot, siti, clock)
     applicant = await svc.applicants.seen(siti.id, None, "id")
     attempt = await attempts.latest(svc.db.reader, applicant.id, "test")
     assert attempt is not None

@@ -170,7 +170,7 @@ async def test_a_no_ends_politely_and_can_be_taken_back(sim: Simulator, bot: Run
     await reply(budi)
     await budi.click(t("id", "reg.consent_yes"))
     await reply(budi)
-    await budi.click(t("id", "reg.answer_no"))
+    await budi.click(t("id", "reg.declare_not_civil_servant_no"))
     declined = await reply(budi)
     assert "PNS/PPPK" in declined.text and "tidak dapat dilanjutkan" in declined.text
     await budi.send("Budi Santoso")  # nothing more is collected

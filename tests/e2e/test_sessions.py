@@ -11,7 +11,7 @@ from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import attempts
 from tests.e2e.conftest import StartBot
-from tests.e2e.journeys import reply, tap
+from tests.e2e.journeys import reply, reply_with, tap
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_staff_review import staff_setup
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant, start_test
@@ -22,14 +22,15 @@ async def test_practice_any_number_of_times_not_scored(sim: Simulator, bot: Runn
     ani = sim.user("Ani")
     for _ in range(2):
         await ani.send("/latihan")
-        question = await reply(ani)
+        question = await reply_with(ani, "LATIHAN · Soal 1/5")
         assert question.text.startswith("LATIHAN · Soal 1/5 · sisa 05:00")
         assert question.protect_content
         for _ in range(5):
             await ani.click("A", message=question)
         await ani.click("🏁 Selesai", message=question)
         await ani.click("Ya, selesai", message=question)
-        assert "Latihan selesai" in (await reply(ani)).text
+        assert "dari 5 benar" in (await reply_with(ani, "Latihan selesai")).text
+        await reply_with(ani, "Pembahasan latihan")  # (tests/e2e/test_practice_review.py)
     row = await bot.services.db.fetchone("SELECT count(*) FROM attempts WHERE kind = 'test'")
     assert row[0] == 0
 

@@ -41,10 +41,27 @@ async def book_s1(user: SimUser) -> SimMessage:
     return await reply(user)
 
 
+async def in_the_test(running: RunningBot, user: SimUser, clock: ManualClock) -> SimMessage:
+    """Passed, booked into S1 and started: the first question."""
+    await passed_applicant(running, user)
+    await book_s1(user)
+    return await start_test(user, clock)
+
+
 async def start_test(user: SimUser, clock: ManualClock) -> SimMessage:
     clock.set(S1_START + timedelta(minutes=5))
     await user.send("/mulai")
     return await reply(user)
+
+
+async def closed(user: SimUser, *screens: SimMessage,
+                 final: str = "Tes selesai; jawaban tersimpan.") -> None:
+    """Wait until every one of the finished attempt's `screens` shows its final state (no
+    question, no buttons); then no screen of a test is left with live buttons."""
+    await user.wait_for(lambda: all(final in (s.text or "") for s in screens))
+    assert not any(s.buttons for s in screens)
+    assert not [m for m in user.messages() if any(
+        d.startswith("t:") for row in m.button_data for d in row)]
 
 
 async def test_book_answer_all_change_some_and_finish(
@@ -77,6 +94,8 @@ async def test_book_answer_all_change_some_and_finish(
     await tap(siti, "Ya, selesai")
     done = await reply_with(siti, "soal dijawab")
     assert "30 dari 30 soal dijawab" in done.text
+    await closed(siti, question)  # no longer asks "Selesaikan tes sekarang?"
+    assert question.text.startswith("Tes · 30/30 soal dijawab")
     stored = await attempts.answers(bot.services.db.reader, attempt.id)
     assert len(stored) == 30 and stored[28] == stored[29] == 1 and stored[0] == 0
     final = await attempts.get(bot.services.db.reader, attempt.id)
@@ -95,11 +114,10 @@ async def test_time_runs_out_and_a_later_click_is_refused(
     sim: Simulator, bot: RunningBot, clock: ManualClock
 ) -> None:
     budi = sim.user("Budi")
-    await passed_applicant(bot, budi)
-    await book_s1(budi)
-    question = await start_test(budi, clock)
+    question = await in_the_test(bot, budi, clock)
     for _ in range(3):
         question = await tap(budi, "C")
+    option_d = question.button_data[0][3]
     clock.advance(minutes=50)
     await bot.services.tick()
     await reply_with(budi, "Sisa waktu tes Anda 10 menit")
@@ -107,7 +125,8 @@ async def test_time_runs_out_and_a_later_click_is_refused(
     await bot.services.tick()
     time_up = await reply_with(budi, "Waktu habis")
     assert "3 dari 30" in time_up.text
-    answer = await budi.click_data(question.button_data[0][3], question)
+    await closed(budi, question)
+    answer = await budi.click_data(option_d, question)  # a button pressed before it closed
     assert answer.text == "Tes ini sudah selesai; jawaban tidak dapat diubah lagi."
 
 
@@ -121,12 +140,14 @@ async def test_deadline_passes_while_the_bot_is_down(
     await book_s1(ani)
     question = await start_test(ani, clock)
     question = await tap(ani, "B")
+    option_a = question.button_data[0][0]
     await first.stop()
     clock.advance(hours=2)
     second = await bot_runner(config)  # start-up acts on the overdue deadline at once
     time_up = await reply_with(ani, "Waktu habis")
     assert "1 dari 30" in time_up.text
-    answer = await ani.click_data(question.button_data[0][0], question)
+    await closed(ani, question)  # the screen sent before the restart too
+    answer = await ani.click_data(option_a, question)
     assert answer.text == "Tes ini sudah selesai; jawaban tidak dapat diubah lagi."
     assert second.app.running
 

@@ -104,3 +104,24 @@ def test_webhook_mode_needs_url_and_valid_secret() -> None:
 def test_file_url_derived_from_base_url() -> None:
     s = Settings(_env_file=None, bot_api_base_url="http://127.0.0.1:8081/bot")
     assert s.file_url == "http://127.0.0.1:8081/file/bot"
+
+
+@pytest.mark.parametrize(("zone", "name"), [("Asia/Makassar", "WITA"), ("Asia/Jakarta", "WIB"),
+                                            ("Asia/Pontianak", "WIB"), ("Asia/Jayapura", "WIT"),
+                                            ("Asia/Singapore", "Asia/Singapore")])
+def test_the_time_zone_reads_as_people_say_it(tmp_path: Path, example: dict, zone: str,
+                                              name: str) -> None:
+    example["timezone"] = zone
+    assert load_recruitment(write(tmp_path, example)).zone_name == name
+
+
+def test_the_committees_contact_is_optional_text_and_nothing_else(tmp_path: Path,
+                                                                   example: dict) -> None:
+    r = load_recruitment(write(tmp_path, example))
+    assert r.contact.email == "bps5207@bps.go.id" and r.contact.reachable()
+    example["contact"] = {"whatsapp": "0812 0000 0000", "fax": "1"}
+    with pytest.raises(ConfigError) as err:
+        load_recruitment(write(tmp_path, example))
+    assert any("contact.fax" in p for p in err.value.problems)
+    example["contact"] = {"address": "Taliwang"}
+    assert not load_recruitment(write(tmp_path, example)).contact.reachable()

@@ -1,0 +1,172 @@
+"""Telegram's limits, paced so that one busy chat never holds up anybody else.
+
+PTB's AIORateLimiter pauses *every* request when any request gets a 429, so one busy minute
+in the staff group froze every applicant, the timed test included. Here:
+
+- every request that names a chat counts against the bot's overall rate (30/s);
+- each group has its own lane of 20 messages a minute (edits included), whose waiters are
+  served by priority, then in arrival order: what staff must see first (cards, decisions,
+  replies to their commands) goes before bulk (re-posted queues, progress edits), which
+  callers mark with `rate_limit_args={"priority": BULK}`;
+- a 429 pauses only the chat it concerns, for Telegram's `retry_after`; the whole bot pauses
+  only when Telegram says the bot as a whole is over its limit: a 429 for a request that
+  names no chat, or 429s for several different chats within a moment;
+- a request that got a 429 is retried (in its own lane) up to `max_retries` times, then the
+  RetryAfter reaches the caller (the outbox keeps its row and tries again later).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+URGENT, NORMAL, BULK = 0, 1, 2
+# 429s for this many different chats within WHOLE_BOT_WINDOW seconds: the bot as a whole is
+# over its limit (Telegram's answer does not say which limit was hit).
+WHOLE_BOT_CHATS, WHOLE_BOT_WINDOW = 3, 1.0
+
+
+def is_group(chat_id: object) -> bool:
+    """Groups, supergroups and channels have negative ids (or an @username)."""
+    if isinstance(chat_id, int):
+        return chat_id < 0
+    text = str(chat_id)
+    return text.startswith("@") or text.startswith("-")
+
+
+class Lane:
+    """One group's budget: at most `rate` sends in any `period` seconds; waiters are served
+    by priority, then first come first served. `now` is injectable for tests."""
+
+    def __init__(self, rate: int, period: float, now: Callable[[], float]) -> None:
+        self.rate, self.period, self._now = rate, period, now
+        self._sent: deque[float] = deque()  # when the last `rate` sends went out
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for _, _, f in self._waiting if not f.done())
+
+    async def acquire(self, priority: int = NORMAL) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (priority, next(self._order), future))
+        self.pump()
+        await future
+
+    def pump(self) -> None:
+        """Let through as many waiters as the budget allows now; come back when it refills."""
+        now = self._now()
+        while self._sent and self._sent[0] <= now - self.period:
+            self._sent.popleft()
+        while self._waiting and len(self._sent) < self.rate:
+            _, _, future = heapq.heappop(self._waiting)
+            if not future.done():  # a cancelled waiter takes no budget
+                future.set_result(None)
+                self._sent.append(now)
+        if self._waiting and self._timer is None:
+            delay = max(0.0, self._sent[0] + self.period - now)
+            self._timer = asyncio.get_running_loop().call_later(delay, self._refilled)
+
+    def _refilled(self) -> None:
+        self._timer = None
+        self.pump()
+
+    def idle(self) -> bool:
+        return not self._waiting and not self._sent
+
+
+class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
+    def __init__(self, overall_per_second: float = 30, group_per_minute: int = 20,
+                 max_retries: int = 3) -> None:
+        self._overall = AsyncLimiter(overall_per_second, 1) if overall_per_second else None
+        self._group_rate = group_per_minute
+        self._lanes: dict[object, Lane] = {}
+        self._max_retries = max_retries
+        self._paused_until: dict[object, float] = {}  # chat -> loop time; None: the whole bot
+        self._recent_429: deque[tuple[float, object]] = deque()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    def _lane(self, chat_id: object) -> Lane:
+        if len(self._lanes) > 512:  # forget groups with nothing in flight
+            for key in [k for k, lane in self._lanes.items() if lane.idle()]:
+                del self._lanes[key]
+        lane = self._lanes.get(chat_id)
+        if lane is None:
+            lane = Lane(self._group_rate, 60, asyncio.get_running_loop().time)
+            self._lanes[chat_id] = lane
+        return lane
+
+    def _pause_end(self, chat_id: object) -> float:
+        whole = self._paused_until.get(None, 0.0)
+        return max(whole, self._paused_until.get(chat_id, 0.0)) if chat_id is not None else whole
+
+    def paused(self, chat_id: object) -> bool:
+        """Whether a request for `chat_id` (None: one that names no chat) would wait now."""
+        return self._pause_end(chat_id) > asyncio.get_running_loop().time()
+
+    async def _wait_pauses(self, chat_id: object) -> None:
+        loop = asyncio.get_running_loop()
+        # A timed wait, not an event: a pause may be extended meanwhile, so look again.
+        while self.paused(chat_id):  # noqa: ASYNC110
+            await asyncio.sleep(self._pause_end(chat_id) - loop.time())
+
+    def _pause(self, chat_id: object, seconds: float) -> None:
+        """A 429: pause that chat; pause the whole bot if the 429 names no chat or several
+        chats got one at once."""
+        now = asyncio.get_running_loop().time()
+        self._recent_429.append((now, chat_id))
+        while self._recent_429 and self._recent_429[0][0] < now - WHOLE_BOT_WINDOW:
+            self._recent_429.popleft()
+        chats = {chat for _, chat in self._recent_429}
+        whole_bot = chat_id is None or len(chats) >= WHOLE_BOT_CHATS
+        key = None if whole_bot else chat_id
+        self._paused_until[key] = max(self._paused_until.get(key, 0.0), now + seconds)
+        log.info("429 from Telegram: pausing %s for %.1f s",
+                 "the whole bot" if whole_bot else "one chat", seconds)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        priority = int((rate_limit_args or {}).get("priority", NORMAL))
+        paid = bool(data.get("allow_paid_broadcast"))
+        for attempt in range(self._max_retries + 1):
+            await self._wait_pauses(chat_id)
+            if chat_id is not None and is_group(chat_id) and self._group_rate:
+                await self._lane(chat_id).acquire(priority)
+            if chat_id is not None and self._overall is not None and not paid:
+                await self._overall.acquire()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == self._max_retries:
+                    raise
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                self._pause(chat_id, seconds + 0.1)
+        raise AssertionError("unreachable")  # pragma: no cover
