@@ -154,7 +154,7 @@ class Go:
     """The next step a push message offers: choose a session, start the test, fix the form."""
 
     PREFIX: ClassVar[str]
-    action: Literal["schedule", "begin", "register"]
+    action: Literal["schedule", "begin", "register", "result"]
 
 
 def button_json(label: str, record: Any) -> dict[str, Any]:
@@ -210,7 +210,7 @@ class BankImport:
 class Book:
     PREFIX: ClassVar[str]
     session: int
-    stage: Literal["pick", "confirm"]
+    stage: Literal["pick", "confirm", "other"]
 
 
 @kind("t")

@@ -15,7 +15,7 @@ from bot import callbacks, texts
 from bot.context import BotContext
 from bot.domain.fields import FieldError
 from bot.services.registration import Position, StaleAction, Upload
-from handlers import keyboards, testing, views
+from handlers import keyboards, staff_results, testing, views
 from handlers import registration_views as rv
 from handlers.common import PRIVATE, applicant_of
 from handlers.common import fallback as common_fallback
@@ -341,7 +341,8 @@ async def on_action(update: Update, context: BotContext) -> None:
         await begin(update, context)  # answers the query itself
         return
     await query.answer()
-    await {"schedule": testing.schedule, "begin": testing.start}[data.action](update, context)
+    await {"schedule": testing.schedule, "begin": testing.start,
+           "result": staff_results.my_result}[data.action](update, context)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

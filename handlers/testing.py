@@ -69,7 +69,12 @@ async def on_book(update: Update, context: BotContext) -> None:
                       when=_when(context, lang, chosen.start)),
             reply_markup=InlineKeyboardMarkup([[
                 button(texts.get(lang, "test.confirm_yes"), callbacks.Book(chosen.id, "confirm")),
+                button(texts.get(lang, "test.confirm_no"), callbacks.Book(chosen.id, "other")),
             ]]))
+        return
+    if data.stage == "other":  # back to the list, nothing booked
+        await query.edit_message_reply_markup(None)
+        await schedule(update, context)
         return
     outcome = await svc.book(applicant.id, data.session) if chosen else "full"
     await query.edit_message_reply_markup(None)

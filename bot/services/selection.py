@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot import texts
+from bot import callbacks, texts
 from bot.clock import Clock
 from bot.domain import ranking as rules
 from bot.domain.registration import preferred
@@ -102,9 +102,12 @@ class SelectionService:
                 status = "accepted" if row["accepted"] else "not_accepted"
                 await conn.execute("UPDATE applications SET status = ? WHERE id = ?",
                                    (status, row["application_id"]))
-                await outbox.enqueue(conn, row["telegram_id"],
-                                     {"text": self.result_text(row["language"], row)}, now,
-                                     f"result:{row['application_id']}")
+                lang = row["language"]
+                await outbox.enqueue(conn, row["telegram_id"], {
+                    "text": self.result_text(lang, row),
+                    "reply_markup": callbacks.button_json(texts.get(lang, "results.go_result"),
+                                                          callbacks.Go("result"))},
+                    now, f"result:{row['application_id']}")
 
     def result_text(self, lang: str, row: dict[str, Any]) -> str:
         key = "results.accepted" if row["accepted"] else "results.not_accepted"

@@ -28,6 +28,13 @@ async def test_passed_then_session_started_each_one_tap_away(
     choices = await reply_with(siti, "hanya dapat dipilih satu kali")  # the list, at once
     await siti.click("S1", message=choices)
     confirm = await reply_with(siti, "tidak dapat diubah")
+    assert confirm.buttons == [["Ya, pilih sesi ini", "Pilih yang lain"]]
+    await siti.click("Pilih yang lain", message=confirm)  # second thoughts: nothing booked
+    choices = await reply_with(siti, "hanya dapat dipilih satu kali")
+    assert confirm.buttons == []
+    assert (await svc.sessions.booking_of(applicant.id))[1] is None
+    await siti.click("S1", message=choices)
+    confirm = await reply_with(siti, "tidak dapat diubah")
     await siti.click("Ya, pilih sesi ini", message=confirm)
     await reply_with(siti, "Sesi Anda: S1")
     clock.set(S1_START)

@@ -13,7 +13,7 @@ from bot.clock import ManualClock
 from tests.e2e.conftest import WITA, StartBot, make_config
 from tests.e2e.journeys import reply, reply_with, tap
 from tests.e2e.test_registration_rules import fill_by_service, recruitment_with
-from tests.e2e.test_staff_commands import ask
+from tests.e2e.test_staff_commands import ask, ask_message
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant
 from tgsim import Simulator, SimUser
 
@@ -62,10 +62,10 @@ async def test_small_recruitment_to_announcement(
 
     clock.set(datetime(2023, 12, 2, 10, 0, tzinfo=WITA))  # the final selection
     assert "hanya untuk admin" in await ask(carol, group, "/peringkat")
-    await bob.send("/peringkat", chat=group)
-    await bob.wait_for(lambda: "Pratinjau peringkat" in (bob.messages(chat=group)[-1].text
-                                                         or ""), timeout=20)
-    sheet, chart, summary = bob.messages(chat=group)[-3:]
+    command = await bob.send("/peringkat", chat=group)
+    await bob.next_message_with("Pratinjau peringkat", chat=group, timeout=20)
+    sheet, chart, summary = [m for m in bob.messages(chat=group) if m.from_bot and
+                             m.extra.get("reply_to_message_id") == command.message_id]
     assert sheet.kind == "document" and chart.kind == "photo"
     assert "2 pendaftar diperingkat, 1 diterima (kuota 1), 2 tidak diperingkat" in summary.text
     book = load_workbook(io.BytesIO(sim.file_bytes(sheet.file["file_id"])))
@@ -77,7 +77,7 @@ async def test_small_recruitment_to_announcement(
     assert ranked[0]["final_score"] > ranked[1]["final_score"]
     assert sim.file_bytes(chart.file["file_id"])[:4] == b"\x89PNG"
     await bob.click("✅ Setujui peringkat #1", message=summary)
-    await bob.wait_for(lambda: "disetujui" in (bob.messages(chat=group)[-1].text or ""))
+    await bob.next_message_with("disetujui", chat=group)
     assert "dibekukan" in await ask(bob, group, "/peringkat")  # frozen
     assert "15 Desember 2023 09.00" in await ask(bob, group, "/umumkan")
     await siti.send("/hasil")
@@ -86,13 +86,16 @@ async def test_small_recruitment_to_announcement(
     clock.set(ANNOUNCEMENT)
     await running.services.tick()
     await running.services.tick()
-    assert "DITERIMA" in (await siti.next_message(timeout=10)).text
+    accepted = await siti.next_message_with("DITERIMA", timeout=10)
+    assert accepted.buttons == [["📄 Hasil saya"]]
     assert "not been accepted" in (await john.next_message(timeout=10)).text
     await running.outbox.idle.wait()
     for person, words in ((siti, "DITERIMA"), (john, "not been accepted")):
         assert len([m for m in sim.sent_messages(person.id) if words in (m.text or "")]) == 1
     assert not [m for m in sim.sent_messages(ani.id) if "DITERIMA" in (m.text or "")
                 or "belum diterima" in (m.text or "")]
+    await siti.click("📄 Hasil saya", message=accepted)  # the result again, any time
+    assert (await siti.next_message_with("DITERIMA")).message_id > accepted.message_id
     await john.send("/hasil")
     assert "not been accepted" in (await reply(john)).text
     # Everyone else gets their own plain answer, not "not announced yet".
@@ -105,8 +108,8 @@ async def test_small_recruitment_to_announcement(
     assert "tidak mendaftar" in (await reply_with(stranger, "sudah diumumkan")).text
     statuses = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
     assert [r[0] for r in statuses] == ["accepted", "not_accepted", "absent", "admin_failed"]
-    await bob.send("/daftarditerima", chat=group)  # the public list, to post
-    await bob.wait_for(lambda: bob.messages(chat=group)[-1].kind == "document", timeout=10)
-    public = load_workbook(io.BytesIO(sim.file_bytes(bob.messages(chat=group)[-1].file["file_id"])))
+    listing = await ask_message(bob, group, "/daftarditerima")  # the public list, to post
+    assert listing.kind == "document" and listing.file is not None
+    public = load_workbook(io.BytesIO(sim.file_bytes(listing.file["file_id"])))
     listed = list(public.active.iter_rows(values_only=True))[2:]
     assert listed == [(1, 1, "Siti Aminah", "Taliwang")]
