@@ -198,6 +198,33 @@ class FixItem:
     item: Literal[_reg.ITEMS]  # type: ignore[valid-type]
 
 
+@kind("sx")
+class FixExtra:
+    """With the fixing: a note for the applicant (asked by prompt), the deadline (cycles)."""
+
+    PREFIX: ClassVar[str]
+    application: int
+    what: Literal["note", "deadline"]
+
+
+@kind("sc")
+class ReasonConfirm:
+    """A typed fail reason shown back: send it, type it again, or drop it."""
+
+    PREFIX: ClassVar[str]
+    application: int
+    action: Literal["send", "retype", "cancel"]
+
+
+@kind("sn")
+class ReviewNext:
+    """Reviewing in a private chat: skip this application, or stop for now."""
+
+    PREFIX: ClassVar[str]
+    application: int
+    action: Literal["skip", "stop"]
+
+
 @kind("qb")
 class BankImport:
     PREFIX: ClassVar[str]

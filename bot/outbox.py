@@ -80,9 +80,12 @@ class OutboxSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         workers = list(self._workers.values())
-        sending = [w for w in workers if w in self._sending]
+        # Waiting in the rate limiter (a busy group's lane) is not sending: cancel it too.
+        limiter = getattr(self._bot, "rate_limiter", None)
+        out = getattr(limiter, "in_flight", None)
+        sending = [w for w in workers if w in self._sending and (out is None or w in out)]
         for task in workers:
-            if task not in self._sending:  # waiting for its turn: nothing sent yet
+            if task not in sending:  # waiting for its turn: nothing sent yet
                 task.cancel()
         if sending:
             await asyncio.wait(sending, timeout=grace_seconds)
@@ -195,7 +198,8 @@ class OutboxSender:
         if method == "media_group":
             album = [ALBUM_TYPES[item["type"]](item["media"], caption=item.get("caption"))
                      for item in payload["media"]]
-            messages = await self._bot.send_media_group(row.chat_id, album)
+            messages = await self._bot.send_media_group(
+                row.chat_id, album, protect_content=payload.get("protect_content"))
             return messages[0].message_id
         send = {
             "message": self._bot.send_message,

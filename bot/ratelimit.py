@@ -98,6 +98,9 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._max_retries = max_retries
         self._paused_until: dict[object, float] = {}  # chat -> loop time; None: the whole bot
         self._recent_429: deque[tuple[float, object]] = deque()
+        # Tasks whose request is out to Telegram now (past every wait): a stop lets those
+        # finish, and may cancel any other (nothing of theirs was sent).
+        self.in_flight: set[asyncio.Task[Any]] = set()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -161,6 +164,9 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 await self._lane(chat_id).acquire(priority)
             if chat_id is not None and self._overall is not None and not paid:
                 await self._overall.acquire()
+            task = asyncio.current_task()
+            if task is not None:
+                self.in_flight.add(task)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -169,4 +175,6 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 wait = exc.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 self._pause(chat_id, seconds + 0.1)
+            finally:
+                self.in_flight.discard(task)  # type: ignore[arg-type]
         raise AssertionError("unreachable")  # pragma: no cover

@@ -12,13 +12,17 @@ from handlers import (
     staff_bank,
     staff_broadcasts,
     staff_commands,
+    staff_private,
     staff_results,
+    staff_roles,
     staff_sessions,
     testing,
 )
 
 
 def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
+    # Edited messages are never read again, in any chat (group -1: before everything).
+    common.register_edits(app)
     # Applicant basics: /start, /menu, /help, /bahasa and the main menu buttons.
     common.register(app)
     # Registration: /daftar, /status, /batal, /hapus, the form's buttons, answers and uploads.
@@ -28,6 +32,9 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     # The staff group: decisions on review cards, then committee commands (only in that
     # group; the same command names anywhere else are refused and audited).
     staff.register(app, staff_chat_id)
+    # Who is staff (chat_member updates), and review in a staff member's private chat.
+    staff_roles.register(app, staff_chat_id)
+    staff_private.register(app)
     staff_bank.register(app, staff_chat_id)
     staff_sessions.register(app, staff_chat_id)
     staff_results.register(app, staff_chat_id)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import callbacks, texts
 from bot.context import BotContext
@@ -108,6 +115,20 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         CallbackQueryHandler(menu_button, pattern=r"^m:(requirements|schedule|help|language)$")
     )
     app.add_handler(CallbackQueryHandler(set_language, pattern=r"^lang:"))
+
+
+async def edited(update: Update, context: BotContext) -> None:
+    """An edited message is never read again (editing "halo" into /tutup must not close
+    registration); a person in a private chat is told to send it anew."""
+    message = update.edited_message
+    if message is not None and message.chat.type == "private":
+        await message.reply_text(texts.get(await _language(update, context), "edited_ignored"))
+    raise ApplicationHandlerStop
+
+
+def register_edits(app: Application) -> None:  # type: ignore[type-arg]
+    """First of all: edited messages stop here, for every handler and every chat."""
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=-1)
 
 
 def register_fallbacks(app: Application) -> None:  # type: ignore[type-arg]

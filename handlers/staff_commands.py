@@ -1,9 +1,9 @@
-"""Committee commands in the staff group. Reading commands are for every member; /ekspor,
-/buka and /tutup for the group's administrators only. Outside the group they give nothing."""
+"""Committee commands in the staff group. Reading commands are for every member (each read of
+personal data is audited); /ekspor, /buka and /tutup for the group's administrators only.
+Outside the group they give nothing. Staff read words, never stored codes (staff_words)."""
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from datetime import date
@@ -13,7 +13,8 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot import texts
 from bot.context import BotContext
-from bot.services import review_markup
+from bot.labels import value_label
+from bot.services import review_markup, staff_words
 from bot.services.review import STAFF_LANG, card_text
 from storage.timestamps import from_db
 
@@ -54,6 +55,12 @@ async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
     return admin
 
 
+def _actor(update: Update) -> tuple[int, str]:
+    user = update.effective_user
+    assert user is not None
+    return user.id, user.full_name
+
+
 def _parts(update: Update) -> tuple[Message, str, list[str]]:
     message = update.effective_message
     assert message is not None and message.text
@@ -73,7 +80,7 @@ async def staff_help(update: Update, context: BotContext) -> None:
 async def queue(update: Update, context: BotContext) -> None:
     message, _, args = _parts(update)
     page = max(1, _number(args) or 1)
-    total, rows = await context.services.staff.queue(page)
+    total, rows = await context.services.staff.queue(page, *_actor(update))
     if total == 0:
         await message.reply_text(_t("staff.queue_empty"))
         return
@@ -95,7 +102,7 @@ async def search(update: Update, context: BotContext) -> None:
     if not args:
         await message.reply_text(_t("staff.usage_search"))
         return
-    rows = await context.services.staff.search(" ".join(args))
+    rows = await context.services.staff.search(" ".join(args), *_actor(update))
     if not rows:
         await message.reply_text(_t("staff.not_found"))
         return
@@ -103,14 +110,14 @@ async def search(update: Update, context: BotContext) -> None:
     for r in rows:
         user = f" · @{texts.escape(r['username'])}" if r["username"] else ""
         lines.append(f"#{r['application_id']} {texts.escape(r['full_name'] or '–')} · NIK "
-                     f"{texts.escape(r['nik'] or '–')}{user} · {r['status']}")
+                     f"{texts.escape(r['nik'] or '–')}{user} · {staff_words.status(r['status'])}")
     await message.reply_text("\n".join(lines))
 
 
 async def record(update: Update, context: BotContext) -> None:
     message, _, args = _parts(update)
     number = _number(args)
-    found = await context.services.staff.record(number) if number else None
+    found = await context.services.staff.record(number, *_actor(update)) if number else None
     if number is None:
         await message.reply_text(_t("staff.usage_id"))
         return
@@ -118,7 +125,7 @@ async def record(update: Update, context: BotContext) -> None:
         await message.reply_text(_t("staff.not_found"))
         return
     row, documents, trail = found
-    lines = [_t("staff.record_title", id=number, status=row["status"])]
+    lines = [_t("staff.record_title", id=number, status=staff_words.status(row["status"]))]
     lines.append(card_text(number, row, []).split("\n", 1)[1])
     labels = ", ".join(texts.get(STAFF_LANG, f"reg.label_{d}") for d in documents) or "–"
     lines.append(_t("staff.record_documents", documents=labels))
@@ -126,7 +133,8 @@ async def record(update: Update, context: BotContext) -> None:
         lines.append(_t("staff.record_decided", by=texts.escape(row["decided_by_name"]),
                         at=_when(context, row["decided_at"])))
     if row["decision_reason"]:
-        lines.append(_t("staff.record_reason", reason=texts.escape(row["decision_reason"])))
+        lines.append(_t("staff.record_reason",
+                        reason=texts.escape(staff_words.reason(row["decision_reason"]))))
     lines += ["", *_trail_lines(context, trail)]
     await message.reply_text("\n".join(lines))
 
@@ -135,10 +143,8 @@ def _trail_lines(context: BotContext, trail: list[dict]) -> list[str]:  # type: 
     if not trail:
         return [_t("staff.trail_empty")]
     return [
-        f"{_when(context, e['at'])} · {texts.escape(e['actor_name'])} · {e['action']}"
-        + ("" if e["allowed"] else " (ditolak)")
-        + (f" · {texts.escape(json.loads(e['detail']).get('reason'))}"
-           if json.loads(e["detail"]).get("reason") else "")
+        f"{_when(context, e['at'])} · {texts.escape(e['actor_name'] or '–')} · "
+        + staff_words.audit_entry(e["action"], e["detail"], bool(e["allowed"]))
         for e in trail
     ]
 
@@ -146,7 +152,8 @@ def _trail_lines(context: BotContext, trail: list[dict]) -> list[str]:  # type: 
 async def audit_trail(update: Update, context: BotContext) -> None:
     message, _, args = _parts(update)
     number = _number(args)
-    found = await context.services.staff.record(number) if number else None
+    found = (await context.services.staff.record(number, *_actor(update), action="view_trail")
+             if number else None)
     if found is None:
         await message.reply_text(_t("staff.usage_id") if number is None else _t("staff.not_found"))
         return
@@ -156,11 +163,16 @@ async def audit_trail(update: Update, context: BotContext) -> None:
 
 async def stats(update: Update, context: BotContext) -> None:
     message, _, _ = _parts(update)
-    counts = await context.services.staff.stats()
+    counts = await context.services.staff.stats(*_actor(update))
+    regency = context.services.config.recruitment.region.regency_name
+    shown = {"status": staff_words.status,
+             "district": lambda v: value_label(STAFF_LANG, "district", v, regency),
+             "education": lambda v: value_label(STAFF_LANG, "education", v, regency)}
     lines = [_t("staff.stats_title")]
     for name in ("status", "district", "education"):
         lines += ["", _t(f"staff.stats_{name}")]
-        lines += [f"• {texts.escape(key)}: {n}" for key, n in counts[name]] or ["• –"]
+        lines += [f"• {texts.escape(shown[name](key))}: {n}"
+                  for key, n in counts[name]] or ["• –"]
     await message.reply_text("\n".join(lines))
 
 

@@ -83,13 +83,14 @@ async def announce(update: Update, context: BotContext) -> None:
     if not await _admin(update, context, "announcement_schedule"):
         return
     now = any(word in ("sekarang", "now") for word in message.text.lower().split()[1:])
-    when = await context.services.selection.schedule(now, user.id, user.full_name)
-    if when is None:
+    state, when = await context.services.selection.schedule(now, user.id, user.full_name)
+    if state == "nothing" or when is None:
         await message.reply_text(_t("staff.announce_nothing"))
         return
-    await context.services.tick()
+    if state == "scheduled":
+        await context.services.tick()
     zone = context.services.config.recruitment.zone
-    await message.reply_text(_t("staff.announce_scheduled",
+    await message.reply_text(_t(f"staff.announce_{state}",
                                 when=texts.format_datetime(STAFF_LANG, when.astimezone(zone))))
 
 

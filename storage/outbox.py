@@ -30,8 +30,9 @@ async def enqueue(
     *,
     guard: tuple[int, tuple[str, ...]] | None = None,
     broadcast_id: int | None = None,
-) -> bool:
-    """Queue a message inside the caller's transaction; False if `dedupe_key` was queued.
+) -> int | None:
+    """Queue a message inside the caller's transaction: its row id, or None if `dedupe_key`
+    was queued already.
     `guard` = (application id, statuses): sent only if the application is still in one of
     those statuses when its turn comes (a reminder whose reason is gone is skipped)."""
     guard_json = (json.dumps({"application": guard[0], "statuses": list(guard[1])})
@@ -45,7 +46,7 @@ async def enqueue(
         (chat_id, json.dumps(payload, ensure_ascii=False), dedupe_key, to_db(now), guard_json,
          broadcast_id),
     )
-    return cur.rowcount == 1
+    return cur.lastrowid if cur.rowcount == 1 else None
 
 
 async def guard_holds(conn: aiosqlite.Connection, guard: dict[str, Any]) -> bool:
@@ -65,6 +66,13 @@ async def pending(conn: aiosqlite.Connection, after_id: int, limit: int) -> list
         rows = await cur.fetchall()
     return [OutboxRow(r[0], r[1], json.loads(r[2]), r[3], json.loads(r[4]) if r[4] else None)
             for r in rows]
+
+
+async def replace_pending(conn: aiosqlite.Connection, row_id: int,
+                          payload: dict[str, Any]) -> None:
+    """A message not sent yet is sent as it should read now (a card decided meanwhile)."""
+    await conn.execute("UPDATE outbox SET payload = ? WHERE id = ? AND status = 'pending'",
+                       (json.dumps(payload, ensure_ascii=False), row_id))
 
 
 async def mark_sent(

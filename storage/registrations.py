@@ -213,6 +213,19 @@ async def erase_personal_data(
     return True
 
 
+async def fix_deadlines_before(conn: aiosqlite.Connection, recruitment: str, until: datetime
+                                ) -> list[tuple[int, int, str, datetime]]:
+    """Applications still to be fixed whose deadline falls before `until`: (application,
+    chat, language, deadline)."""
+    async with conn.execute(
+        "SELECT p.id, a.telegram_id, a.language, p.fix_deadline FROM applications AS p "
+        "JOIN applicants AS a ON a.id = p.applicant_id WHERE p.recruitment = ? "
+        "AND p.status = 'needs_fix' AND p.fix_deadline IS NOT NULL AND p.fix_deadline <= ?",
+        (recruitment, to_db(until)),
+    ) as cur:
+        return [(r[0], r[1], r[2], from_db(r[3])) for r in await cur.fetchall()]
+
+
 async def get_flag(conn: aiosqlite.Connection, recruitment: str, name: str) -> str | None:
     async with conn.execute(
         "SELECT value FROM recruitment_flags WHERE recruitment = ? AND name = ?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,8 @@ class Decision:
     status: str
     decided_by_name: str | None
     decided_at: datetime | None
+    reason: str | None = None
+    reopened: tuple[str, ...] = ()
 
 
 async def decide(
@@ -43,13 +46,15 @@ async def decide(
 
 async def decision_of(conn: aiosqlite.Connection, application_id: int) -> Decision | None:
     async with conn.execute(
-        "SELECT status, decided_by_name, decided_at FROM applications WHERE id = ?",
+        "SELECT status, decided_by_name, decided_at, decision_reason, reopened "
+        "FROM applications WHERE id = ?",
         (application_id,),
     ) as cur:
         row = await cur.fetchone()
     if row is None:
         return None
-    return Decision(row[0], row[1], from_db(row[2]) if row[2] else None)
+    return Decision(row[0], row[1], from_db(row[2]) if row[2] else None, row[3],
+                    tuple(json.loads(row[4] or "[]")))
 
 
 async def audit(
@@ -72,18 +77,24 @@ async def audit(
 
 async def documents_shared_with_others(
     conn: aiosqlite.Connection, applicant_id: int
-) -> list[str]:
-    """Kinds of this applicant's documents whose very file another applicant uploaded too."""
+) -> dict[str, list[int]]:
+    """This applicant's documents whose very file another applicant uploaded too: the kind,
+    and the other applicants' application numbers."""
     async with conn.execute(
         """
-        SELECT DISTINCT mine.kind FROM documents AS mine
+        SELECT DISTINCT mine.kind, p.id FROM documents AS mine
         JOIN documents AS other
           ON other.file_unique_id = mine.file_unique_id AND other.applicant_id != mine.applicant_id
+        JOIN applications AS p ON p.applicant_id = other.applicant_id
         WHERE mine.applicant_id = ?
+        ORDER BY mine.kind, p.id
         """,
         (applicant_id,),
     ) as cur:
-        return sorted(r[0] for r in await cur.fetchall())
+        shared: dict[str, list[int]] = {}
+        for kind, other in await cur.fetchall():
+            shared.setdefault(kind, []).append(other)
+        return shared
 
 
 async def reopen(
@@ -93,66 +104,87 @@ async def reopen(
     actor_id: int,
     actor_name: str,
     now: datetime,
+    note: str | None = None,
+    deadline: datetime | None = None,
 ) -> bool:
-    """Needs fixing: back to the applicant with exactly `items` reopened (first decision wins)."""
+    """Needs fixing: back to the applicant with exactly `items` reopened, with the committee's
+    note and deadline, if any (first decision wins)."""
     cur = await conn.execute(
         """
         UPDATE applications
         SET status = 'needs_fix', reopened = ?, decided_by = ?, decided_by_name = ?,
-            decided_at = ?, decision_reason = NULL, editing = NULL, updated_at = ?
+            decided_at = ?, decision_reason = NULL, editing = NULL, updated_at = ?,
+            fix_note = ?, fix_deadline = ?
         WHERE id = ? AND status = 'submitted'
         """,
-        (json.dumps(items), actor_id, actor_name, to_db(now), to_db(now), application_id),
+        (json.dumps(items), actor_id, actor_name, to_db(now), to_db(now), note,
+         to_db(deadline) if deadline else None, application_id),
     )
     return cur.rowcount == 1
 
 
-async def get_draft(
-    conn: aiosqlite.Connection, application_id: int, actor_id: int
-) -> tuple[list[str], bool]:
+@dataclass(frozen=True)
+class Draft:
+    """One staff member's unfinished decision on one card."""
+
+    items: tuple[str, ...] = ()          # ticked for fixing
+    note: str | None = None              # for the applicant, with the fixing
+    deadline_days: int = 0               # 0: no deadline for the fixing
+    typed_reason: str | None = None      # a fail reason awaiting confirmation
+    prompt_kind: str | None = None       # a prompt waiting for a reply: 'reason' or 'note'
+    prompt_message_id: int | None = None
+    asked_at: datetime | None = None
+
+
+_DRAFT_COLUMNS = ("items", "note", "deadline_days", "typed_reason", "prompt_kind",
+                  "prompt_message_id", "asked_at")
+
+
+def _draft(row: Any) -> Draft:
+    return Draft(tuple(json.loads(row[0])), row[1], row[2], row[3], row[4], row[5],
+                 from_db(row[6]) if row[6] else None)
+
+
+async def get_draft(conn: aiosqlite.Connection, application_id: int, actor_id: int) -> Draft:
     async with conn.execute(
-        "SELECT items, awaiting_reason FROM review_drafts "
+        f"SELECT {', '.join(_DRAFT_COLUMNS)} FROM review_drafts "
         "WHERE application_id = ? AND actor_id = ?",
         (application_id, actor_id),
     ) as cur:
         row = await cur.fetchone()
-    return (json.loads(row[0]), bool(row[1])) if row else ([], False)
+    return _draft(row) if row else Draft()
 
 
-async def put_draft(
-    conn: aiosqlite.Connection,
-    application_id: int,
-    actor_id: int,
-    now: datetime,
-    *,
-    items: list[str] | None = None,
-    awaiting_reason: bool | None = None,
-) -> None:
-    """Upsert one staff member's draft; only the given parts change."""
-    old_items, old_awaiting = await get_draft(conn, application_id, actor_id)
-    new_items = old_items if items is None else items
-    new_awaiting = old_awaiting if awaiting_reason is None else awaiting_reason
+async def put_draft(conn: aiosqlite.Connection, application_id: int, actor_id: int,
+                    now: datetime, **changes: Any) -> Draft:
+    """Upsert one staff member's draft; only the given fields (of Draft) change."""
+    draft = dataclasses.replace(await get_draft(conn, application_id, actor_id), **changes)
+    values = (json.dumps(list(draft.items)), draft.note, draft.deadline_days,
+              draft.typed_reason, draft.prompt_kind, draft.prompt_message_id,
+              to_db(draft.asked_at) if draft.asked_at else None)
+    columns = ", ".join(_DRAFT_COLUMNS)
     await conn.execute(
-        """
-        INSERT INTO review_drafts (application_id, actor_id, items, awaiting_reason, updated_at)
-        VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (application_id, actor_id) DO UPDATE SET
-            items = excluded.items, awaiting_reason = excluded.awaiting_reason,
-            updated_at = excluded.updated_at
+        f"""
+        INSERT INTO review_drafts (application_id, actor_id, updated_at, {columns})
+        VALUES (?, ?, ?, {", ".join("?" * len(_DRAFT_COLUMNS))})
+        ON CONFLICT (application_id, actor_id) DO UPDATE SET updated_at = excluded.updated_at,
+            {", ".join(f"{c} = excluded.{c}" for c in _DRAFT_COLUMNS)}
         """,
-        (application_id, actor_id, json.dumps(new_items), int(new_awaiting), to_db(now)),
+        (application_id, actor_id, to_db(now), *values),
     )
+    return draft
 
 
-async def awaiting_reason_of(conn: aiosqlite.Connection, actor_id: int) -> int | None:
-    """The application this staff member was asked to type a fail reason for, if any."""
+async def prompted(conn: aiosqlite.Connection, actor_id: int, prompt_message_id: int
+                   ) -> tuple[int, Draft] | None:
+    """The draft whose prompt (that message) this staff member was asked to reply to."""
     async with conn.execute(
-        "SELECT application_id FROM review_drafts WHERE actor_id = ? AND awaiting_reason = 1 "
-        "ORDER BY updated_at DESC LIMIT 1",
-        (actor_id,),
+        f"SELECT application_id, {', '.join(_DRAFT_COLUMNS)} FROM review_drafts "
+        "WHERE actor_id = ? AND prompt_message_id = ? AND prompt_kind IS NOT NULL",
+        (actor_id, prompt_message_id),
     ) as cur:
         row = await cur.fetchone()
-    return row[0] if row else None
+    return (row[0], _draft(row[1:])) if row else None
 
 
 async def clear_drafts(conn: aiosqlite.Connection, application_id: int) -> None:

@@ -45,7 +45,8 @@ async def search(conn: aiosqlite.Connection, recruitment: str, term: str, limit:
     term = term.strip()
     return await _all(
         conn,
-        f"SELECT p.id AS application_id, p.status, f.full_name, f.nik, a.username {_JOINED} "
+        f"SELECT p.id AS application_id, a.id AS applicant_id, p.status, f.full_name, f.nik, "
+        f"a.username {_JOINED} "
         "WHERE p.recruitment = ? AND (lower(f.full_name) LIKE '%' || lower(?) || '%' "
         "   OR f.nik LIKE ? || '%' OR lower(a.username) = lower(?)) "
         "ORDER BY p.id LIMIT ?",

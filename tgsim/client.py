@@ -96,6 +96,19 @@ class SimUser:
         extra = {"reply_to_message_id": reply_to.message_id} if reply_to else {}
         return self._post(chat, kind="text", text=text, entities=entities, extra=extra)
 
+    async def edit(self, message: SimMessage, text: str) -> SimMessage:
+        """Edit one of this user's own text messages (Telegram sends `edited_message`)."""
+        assert not message.from_bot and message.sender_id == self.id, "not this user's message"
+        message.text = text
+        message.entities = ([{"type": "bot_command", "offset": 0,
+                              "length": len(text.split()[0].encode("utf-16-le")) // 2}]
+                            if text.startswith("/") and text.split() else None)
+        message.edit_date = self.sim.now()
+        message.version += 1
+        self.sim.enqueue_update("edited_message", message_dict(self.sim, message))
+        self.sim.touch()
+        return message
+
     async def send_photo(self, data: bytes = b"<fake jpeg>", caption: str | None = None,
                          chat: SimChat | SimUser | int | None = None) -> SimMessage:
         sizes = photo_sizes(self.sim, data)

@@ -13,6 +13,8 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.review import ReviewService
+from bot.services.review_drafts import ReviewDrafts
+from bot.services.review_queue import ReviewQueue
 from bot.services.selection import SelectionService
 from bot.services.sessions import SessionService
 from bot.services.staff import StaffService
@@ -28,6 +30,8 @@ class Services:
     applicants: ApplicantService
     registration: RegistrationService
     review: ReviewService
+    review_drafts: ReviewDrafts
+    review_queue: ReviewQueue
     staff: StaffService
     bank: BankService
     sessions: SessionService
@@ -61,6 +65,8 @@ class Services:
             applicants=ApplicantService(db, clock),
             registration=RegistrationService(db, clock, config.recruitment, review),
             review=review,
+            review_drafts=ReviewDrafts(db, clock, review),
+            review_queue=ReviewQueue(db, clock, config.recruitment, review),
             staff=StaffService(db, clock, config.recruitment),
             bank=bank,
             sessions=SessionService(db, clock, config.recruitment),

@@ -283,8 +283,9 @@ class RegistrationService:
                 state = await self.window(conn)
                 if state != "open":
                     return ("full" if state == "full" else "closed"), pos
+            fixed = pos.application.reopened if pos.application.status == "needs_fix" else ()
             await store.mark_submitted(conn, pos.application.id, self._now())
-            await self._review.queue_card(conn, pos.application.id, applicant_id)
+            await self._review.queue_card(conn, pos.application.id, applicant_id, fixed)
             return "submitted", await self._position(conn, applicant_id)
 
     async def erase(self, applicant_id: int) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot import texts
+from bot import callbacks, texts
 from bot.clock import Clock
 from bot.recruitment import Recruitment
 from storage import outbox
@@ -14,6 +14,7 @@ from storage import registrations as applications
 from storage.db import Database
 from storage.timestamps import to_db
 
+FIX_REMINDER_BEFORE = timedelta(days=1)
 # reminder kind -> the statuses in which it still makes sense
 REASONS = {
     "registration": ("registering",),
@@ -53,6 +54,25 @@ class ReminderService:
             if await applications.get_flag(self._db.reader, self._r.code, flag):
                 continue
             await self._send(name, kind, flag, now)
+        await self._fix_deadlines(now)
+
+    async def _fix_deadlines(self, now: datetime) -> None:
+        """A day before a fixing deadline, those who have not sent their fix yet are told
+        (once per deadline; not at all once they have)."""
+        due = await applications.fix_deadlines_before(self._db.reader, self._r.code,
+                                                      now + FIX_REMINDER_BEFORE)
+        if not (due := [d for d in due if now < d[3]]):
+            return
+        async with self._db.write() as conn:
+            for application_id, chat_id, lang, deadline in due:
+                when = texts.format_datetime(lang, deadline.astimezone(self._r.zone))
+                await outbox.enqueue(conn, chat_id, {
+                    "text": texts.get(lang, "reminders.fix_deadline", when=when,
+                                      zone=self._r.zone_name),
+                    "reply_markup": callbacks.button_json(texts.get(lang, "review.go_fix"),
+                                                          callbacks.Go("register"))},
+                    now, f"fix-deadline:{application_id}:{to_db(deadline)}",
+                    guard=(application_id, ("needs_fix",)))
 
     async def _send(self, name: str, kind: str, flag: str, now: datetime) -> None:
         statuses = REASONS[kind]

@@ -5,6 +5,7 @@ applicant's message commit in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 import aiosqlite
@@ -14,8 +15,9 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.domain import registration as reg
 from bot.domain import review
+from bot.recruitment import Recruitment
 from bot.services import review_markup
-from storage import outbox, reviews
+from storage import cards, outbox, reviews
 from storage import registrations as store
 from storage.db import Database
 
@@ -31,6 +33,7 @@ class Outcome:
     decided: bool
     by: str | None = None
     at: str | None = None
+    what: str | None = None  # the outcome in words: "✅ Lulus — Rina, 3 Desember 2026 03.57"
 
 
 class ReviewService:
@@ -38,8 +41,9 @@ class ReviewService:
         self._db, self._clock, self._config = db, clock, config
 
     async def queue_card(self, conn: aiosqlite.Connection, application_id: int,
-                         applicant_id: int) -> None:
-        """Inside the submit transaction: the documents and the card, owed to the staff group.
+                         applicant_id: int, fixed: tuple[str, ...] = ()) -> None:
+        """Inside the submit transaction: the documents and the card, owed to the staff group;
+        `fixed`: a resubmission after needs-fixing, with the items that were reopened.
         (No dedupe keys here or below: the conditional status change that each message goes
         with already happens once.)"""
         staff = self._config.settings.staff_chat_id
@@ -55,27 +59,74 @@ class ReviewService:
                 method = "photo" if doc.media_type == "photo" else "document"
                 caption = f"{texts.get(STAFF_LANG, f'reg.label_{kind}')} · #{application_id}"
                 items[method].append({"type": method, "media": doc.file_id, "caption": caption})
+        # Personal data: never forwarded or saved out of the group (protect_content).
         for method, media in items.items():
             if len(media) >= 2:
-                await outbox.enqueue(conn, staff, {"method": "media_group", "media": media}, now)
+                await outbox.enqueue(conn, staff, {"method": "media_group", "media": media,
+                                                   "protect_content": True}, now)
             for item in media if len(media) == 1 else []:
                 await outbox.enqueue(conn, staff, {"method": method, method: item["media"],
-                                                   "caption": item["caption"]}, now)
-        card = await self.card(conn, application_id, applicant_id)
-        await outbox.enqueue(conn, staff, {"text": card,
-                                           "reply_markup": review_markup.main(application_id)},
-                             now)
+                                                   "caption": item["caption"],
+                                                   "protect_content": True}, now)
+        title = (texts.get(STAFF_LANG, "staff.card_title_resubmitted", id=application_id,
+                           items=item_labels(fixed)) if fixed else None)
+        card = await self.card(conn, application_id, applicant_id, title)
+        row = await outbox.enqueue(
+            conn, staff, {"text": card, "reply_markup": review_markup.main(application_id),
+                          "protect_content": True}, now)
+        await cards.add(conn, application_id, staff, outbox_id=row)
 
     async def card(self, conn: aiosqlite.Connection, application_id: int,
-                   applicant_id: int) -> str:
-        """The card's text: the profile and the automatic flags."""
+                   applicant_id: int, title: str | None = None) -> str:
+        """The card's text: the profile and the automatic flags (a shared document names the
+        other applications), under `title` (by default: waiting for the check)."""
         r = self._config.recruitment
         profile = await store.get_profile(conn, applicant_id)
         shared = await reviews.documents_shared_with_others(conn, applicant_id)
         today = self._clock.now().astimezone(r.zone).date()
-        return card_text(application_id, profile,
-                         review.flags(profile, r.region.regency_code, today, shared),
-                         r.region.regency_name)
+        found = review.flags(profile, r.region.regency_code, today, list(shared))
+        return card_text(application_id, profile, found, r.region.regency_name, shared, title)
+
+    async def remember_copy(self, application_id: int, chat_id: int, message_id: int) -> None:
+        """Another copy of a card was posted (/antrian): a decision edits it too."""
+        async with self._db.write() as conn:
+            await cards.add(conn, application_id, chat_id, message_id=message_id)
+
+    async def _settle_cards(self, conn: aiosqlite.Connection, application_id: int,
+                            applicant_id: int) -> None:
+        """After a decision, in its transaction: every copy of the card shows the outcome and
+        no buttons (a copy still queued is sent that way)."""
+        decision = await reviews.decision_of(conn, application_id)
+        what = decision and self._outcome_text(decision)
+        if not what:
+            return
+        title = texts.get(STAFF_LANG, "staff.card_title_decided", id=application_id, outcome=what)
+        text = await self.card(conn, application_id, applicant_id, title)
+        for copy in await cards.copies(conn, application_id):
+            if copy.outbox_id is not None:
+                await outbox.replace_pending(conn, copy.outbox_id,
+                                             {"text": text, "protect_content": True})
+            elif copy.message_id is not None:
+                await outbox.enqueue(conn, copy.chat_id, {
+                    "method": "edit_text", "message_id": copy.message_id, "text": text},
+                    self._clock.now())
+
+    def _outcome_text(self, decision: reviews.Decision) -> str | None:
+        """What was decided, by whom and when, in words; None while nothing is."""
+        if decision.decided_at is None or decision.status == "submitted":
+            return None
+        params = {"by": texts.escape(decision.decided_by_name or "?"),
+                  "at": texts.format_datetime(
+                      STAFF_LANG, decision.decided_at.astimezone(self._config.recruitment.zone))}
+        if decision.status == "admin_failed":
+            reason = decision.reason or ""
+            shown = (texts.get(STAFF_LANG, f"staff.reason_{reason}")
+                     if reason in review.FAIL_REASONS else texts.escape(reason))
+            return texts.get(STAFF_LANG, "staff.outcome_fail", reason=shown, **params)
+        if decision.status == "needs_fix":
+            return texts.get(STAFF_LANG, "staff.outcome_fix",
+                             items=item_labels(decision.reopened), **params)
+        return texts.get(STAFF_LANG, "staff.outcome_pass", **params)
 
     async def decide(self, application_id: int, verdict: Verdict, actor_id: int,
                      actor_name: str, reason: str | None = None) -> Outcome:
@@ -108,72 +159,65 @@ class ReviewService:
         async def apply(conn: aiosqlite.Connection, applicant: tuple[int, int, str]) -> bool:
             applicant_id, chat_id, lang = applicant
             now = self._clock.now()
-            items, _ = await reviews.get_draft(conn, application_id, actor_id)
-            items = [i for i in reg.ITEMS if i in items]
+            draft = await reviews.get_draft(conn, application_id, actor_id)
+            items = [i for i in reg.ITEMS if i in draft.items]
             if not items:
                 return False
-            won = await reviews.reopen(conn, application_id, items, actor_id, actor_name, now)
+            deadline = fix_deadline(now, draft.deadline_days, self._config.recruitment)
+            won = await reviews.reopen(conn, application_id, items, actor_id, actor_name, now,
+                                       draft.note, deadline)
             await reviews.audit(conn, actor_id, actor_name, "decide_fix", now, applicant_id,
-                                {"application": application_id, "won": won, "items": items})
+                                {"application": application_id, "won": won, "items": items,
+                                 "note": bool(draft.note), "deadline_days": draft.deadline_days})
             if won:
                 await store.clear_items(conn, applicant_id, items, now)
-                labels = ", ".join(texts.get(lang, f"reg.label_{i}") for i in items)
-                markup = callbacks.button_json(texts.get(lang, "review.go_fix"),
-                                               callbacks.Go("register"))
-                await outbox.enqueue(conn, chat_id, {"text": texts.get(lang, "review.fix",
-                                                                       items=labels),
-                                                     "reply_markup": markup}, now)
+                await outbox.enqueue(conn, chat_id, {
+                    "text": self._fix_text(lang, items, draft.note, deadline),
+                    "reply_markup": callbacks.button_json(texts.get(lang, "review.go_fix"),
+                                                          callbacks.Go("register"))}, now)
             return won
 
         return await self._decision(application_id, apply)
 
+    def _fix_text(self, lang: str, items: list[str], note: str | None,
+                  deadline: datetime | None) -> str:
+        """What to fix, the committee's note and the deadline, in the applicant's language."""
+        labels = ", ".join(texts.get(lang, f"reg.label_{i}") for i in items)
+        lines = [texts.get(lang, "review.fix", items=labels)]
+        if note:
+            lines.append(texts.get(lang, "review.fix_note", note=texts.escape(note)))
+        if deadline is not None:
+            r = self._config.recruitment
+            lines.append(texts.get(lang, "review.fix_deadline", zone=r.zone_name,
+                                   when=texts.format_datetime(lang, deadline.astimezone(r.zone))))
+        return "\n".join(lines)
+
     async def _decision(self, application_id: int, apply: Any) -> Outcome:
         async with self._db.write() as conn:
-            applicant = await self._applicant_of(conn, application_id)
+            applicant = await self.applicant_of(conn, application_id)
             if applicant is None:
                 return Outcome(False)
             won = await apply(conn, applicant)
             if won:
                 await reviews.clear_drafts(conn, application_id)
+                await self._settle_cards(conn, application_id, applicant[0])
         return Outcome(True) if won else await self.decided_by(application_id)
 
     async def decided_by(self, application_id: int) -> Outcome:
-        """Who decided this application and when (not decided: all None)."""
+        """Who decided this application, when, and what (not decided: all None)."""
         decision = await reviews.decision_of(self._db.reader, application_id)
-        if decision is None or decision.status == "submitted" or decision.decided_at is None:
+        what = decision and self._outcome_text(decision)
+        if not decision or not what or decision.decided_at is None:
             return Outcome(False)
         zone = self._config.recruitment.zone
         return Outcome(False, decision.decided_by_name,
-                       texts.format_datetime(STAFF_LANG, decision.decided_at.astimezone(zone)))
+                       texts.format_datetime(STAFF_LANG, decision.decided_at.astimezone(zone)),
+                       what)
 
-    async def toggle_fix_item(self, application_id: int, actor_id: int, item: str) -> list[str]:
-        async with self._db.write() as conn:
-            items, _ = await reviews.get_draft(conn, application_id, actor_id)
-            items = sorted(set(items) ^ {item}, key=reg.ITEMS.index)
-            await reviews.put_draft(conn, application_id, actor_id, self._clock.now(),
-                                    items=items)
-        return items
+    async def exists(self, application_id: int) -> bool:
+        return await reviews.decision_of(self._db.reader, application_id) is not None
 
-    async def fix_draft(self, application_id: int, actor_id: int) -> list[str]:
-        return (await reviews.get_draft(self._db.reader, application_id, actor_id))[0]
-
-    async def await_reason(self, application_id: int, actor_id: int, waiting: bool) -> None:
-        async with self._db.write() as conn:
-            await reviews.put_draft(conn, application_id, actor_id, self._clock.now(),
-                                    awaiting_reason=waiting)
-
-    async def typed_reason(self, actor_id: int, actor_name: str, text: str
-                           ) -> tuple[int, Outcome] | None:
-        """A staff member's next message after "type a reason": the fail reason, if awaited."""
-        application_id = await reviews.awaiting_reason_of(self._db.reader, actor_id)
-        if application_id is None:
-            return None
-        await self.await_reason(application_id, actor_id, False)
-        reason = " ".join(text.split())[:300]
-        return application_id, await self.decide(application_id, "fail", actor_id, actor_name,
-                                                 reason)
-
-    async def _applicant_of(self, conn: aiosqlite.Connection,
+    async def applicant_of(self, conn: aiosqlite.Connection,
                             application_id: int) -> tuple[int, int, str] | None:
         async with conn.execute(
             "SELECT a.id, a.telegram_id, a.language FROM applications AS p "
@@ -184,15 +228,31 @@ class ReviewService:
         return (row[0], row[1], row[2]) if row else None
 
 
+def fix_deadline(now: datetime, days: int, r: Recruitment) -> datetime | None:
+    """`days` whole days to fix: until the end of that day, local time (0: no deadline)."""
+    if days <= 0:
+        return None
+    day = (now.astimezone(r.zone) + timedelta(days=days)).date()
+    return datetime.combine(day, time(23, 59), tzinfo=r.zone)
+
+
+def item_labels(items: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(texts.get(STAFF_LANG, f"reg.label_{i}") for i in items)
+
+
 def card_text(application_id: int, profile: dict[str, Any], found: list[str],
-              regency: str = "") -> str:
-    lines = [texts.get(STAFF_LANG, "staff.card_title", id=application_id)]
+              regency: str = "", shared: dict[str, list[int]] | None = None,
+              title: str | None = None) -> str:
+    lines = [title or texts.get(STAFF_LANG, "staff.card_title", id=application_id)]
     for spec in reg.FIELDS:
         if reg.needed(spec.key, profile):
             shown = labels.value_label(STAFF_LANG, spec.key, profile.get(spec.key), regency)
             lines.append(f"{texts.get(STAFF_LANG, f'reg.label_{spec.key}')}: {texts.escape(shown)}")
     if found:
         lines.append("")
-        lines += ["⚠️ " + texts.get(STAFF_LANG, f"staff.flag_{f}") for f in found]
+        others = {f"shared_{kind}": ", ".join(f"#{n}" for n in ids)
+                  for kind, ids in (shared or {}).items()}
+        lines += ["⚠️ " + texts.get(STAFF_LANG, f"staff.flag_{f}", others=others.get(f, ""))
+                  for f in found]
     return "\n".join(lines)
 

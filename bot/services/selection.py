@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from bot import callbacks, texts
 from bot.clock import Clock
@@ -76,17 +76,20 @@ class SelectionService:
         return done
 
     async def schedule(self, now_instead: bool, actor_id: int, actor_name: str
-                       ) -> datetime | None:
-        """Announce at the configured time (or now). None: nothing approved to announce."""
+                       ) -> tuple[Literal["scheduled", "announced", "nothing"], datetime | None]:
+        """Announce at the configured time (or now): when. Or the results went out already
+        (when they did), or nothing is approved to announce."""
         now = self._clock.now()
         when = now if now_instead else max(now, self._r.stages.announcement)
         async with self._db.write() as conn:
             ranking = await results.final(conn, self._r.code)
+            if ranking is not None and ranking.status == "announced":
+                return "announced", ranking.announce_at
             if ranking is None or not await results.schedule(conn, ranking.id, when):
-                return None
+                return "nothing", None
             await reviews.audit(conn, actor_id, actor_name, "announcement_schedule", now,
                                 detail={"ranking": ranking.id, "at": when.isoformat()})
-        return when
+        return "scheduled", when
 
     async def tick(self) -> None:
         """At the announcement time: every ranked applicant's result, once, in one go."""

@@ -111,24 +111,26 @@ async def fill_profile(user: SimUser, lang: str, p: Person) -> SimMessage:
     return await reply(user)
 
 
-async def upload_documents(user: SimUser) -> SimMessage:
-    """KTP and photo as photos, the ijazah as a PDF; returns the review screen."""
+async def upload_documents(user: SimUser, photo: bytes | None = None) -> SimMessage:
+    """KTP and photo as photos (`photo`: this very picture), the ijazah as a PDF; returns the
+    review screen."""
     await user.send_photo(b"ktp-" + str(user.id).encode())
     await reply(user)
-    await user.send_photo(b"photo-" + str(user.id).encode())
+    await user.send_photo(photo or b"photo-" + str(user.id).encode())
     await reply(user)
     await user.send_document(b"%PDF-1.4 ijazah " + str(user.id).encode(), "ijazah.pdf",
                              "application/pdf")
     return await reply(user)
 
 
-async def register(user: SimUser, lang: str = "id", person: Person | None = None) -> SimMessage:
+async def register(user: SimUser, lang: str = "id", person: Person | None = None,
+                   photo: bytes | None = None) -> SimMessage:
     """The whole registration up to the review screen."""
     await user.send("/daftar")
     first = await answer_consent_and_declarations(user, lang)
     assert first.text.endswith(t(lang, "reg.ask_full_name").split("\n")[-1])
     await fill_profile(user, lang, person or Person())
-    return await upload_documents(user)
+    return await upload_documents(user, photo)
 
 
 async def submit(user: SimUser, lang: str = "id") -> SimMessage:

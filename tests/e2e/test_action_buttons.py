@@ -3,8 +3,11 @@ passed -> choose a session; session started -> start the test; needs fixing -> f
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.clock import ManualClock
 from bot.runner import RunningBot
+from tests.e2e.conftest import WITA
 from tests.e2e.journeys import reply_with
 from tests.e2e.test_registration_rules import fill_by_service
 from tests.e2e.test_timed_test import S1_START
@@ -45,17 +48,29 @@ async def test_passed_then_session_started_each_one_tap_away(
     await reply_with(siti, "Soal 1/30 · sisa 60:00")
 
 
-async def test_needs_fixing_opens_the_reopened_item(sim: Simulator, bot: RunningBot) -> None:
+async def test_needs_fixing_opens_the_reopened_item_and_reminds_before_its_deadline(
+    sim: Simulator, bot: RunningBot, clock: ManualClock
+) -> None:
     svc = bot.services
     ani = sim.user("Ani")
     applicant = await svc.applicants.seen(ani.id, None, "id")
     await fill_by_service(svc, applicant.id, nik="5207014508950002")
     outcome, pos = await svc.registration.submit(applicant.id)
     assert outcome == "submitted" and pos.application
-    await svc.review.toggle_fix_item(pos.application.id, 1, "address")
+    await svc.review_drafts.toggle_item(pos.application.id, 1, "address")
+    await svc.review_drafts.next_deadline(pos.application.id, 1)  # one day
     assert (await svc.review.send_back(pos.application.id, 1, "Panitia")).decided
     svc.notify_outbox()
     fix = await reply_with(ani, "perlu diperbaiki")
     assert fix.buttons == [["✏️ Perbaiki sekarang"]]
-    await ani.click("✏️ Perbaiki sekarang", message=fix)
+    assert "Batas perbaikan: 11 November 2023 23.59 WITA." in fix.text
+    # A day before the deadline: a reminder, once, with the same button.
+    clock.set(datetime(2023, 11, 11, 0, 0, tzinfo=WITA))
+    await svc.tick()
+    await svc.tick()
+    reminder = await reply_with(ani, "Pengingat: perbaikan pendaftaran Anda")
+    assert reminder.buttons == [["✏️ Perbaiki sekarang"]]
+    await bot.outbox.idle.wait()
+    assert len([m for m in sim.sent_messages(ani.id) if "Pengingat" in (m.text or "")]) == 1
+    await ani.click("✏️ Perbaiki sekarang", message=reminder)
     await reply_with(ani, "alamat")  # the address prompt, the one item reopened

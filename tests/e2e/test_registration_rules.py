@@ -21,6 +21,7 @@ from tests.e2e.journeys import (
 )
 from tests.e2e.test_registration import stored
 from tgsim import Simulator, SimUser
+from tgsim.client import photo_sizes
 
 NIK_ERRORS = {
     "52070145089500": "NIK harus 16 angka, yang Anda ketik 14 angka",
@@ -256,7 +257,10 @@ async def test_fifty_submit_at_once_against_ten_places(
     assert row[0] == 10
 
 
-async def fill_by_service(svc, applicant_id: int, nik: str) -> None:  # type: ignore[no-untyped-def]
+async def fill_by_service(svc, applicant_id: int, nik: str,  # type: ignore[no-untyped-def]
+                          sim: Simulator | None = None) -> None:
+    """A whole registration through the services; with `sim`, the documents are real
+    pictures in the simulator (so the bot can show them again)."""
     from bot.services.registration import Upload
 
     reg = svc.registration
@@ -276,7 +280,12 @@ async def fill_by_service(svc, applicant_id: int, nik: str) -> None:  # type: ig
         await reg.answer(applicant_id, key, raw, typed=typed)
     await reg.toggle_device(applicant_id, "none")
     for kind in ("ktp", "photo", "ijazah"):
-        await reg.upload(applicant_id, kind, Upload(f"{kind}{nik}", f"u{kind}{nik}", "photo", 10))
+        upload = Upload(f"{kind}{nik}", f"u{kind}{nik}", "photo", 10)
+        if sim is not None:
+            picture = photo_sizes(sim, f"{kind} {nik}".encode())[-1]
+            upload = Upload(picture["file_id"], picture["file_unique_id"], "photo",
+                            picture["file_size"])
+        await reg.upload(applicant_id, kind, upload)
 
 
 async def test_a_returning_applicant_only_checks_the_profile_next_year(

@@ -96,6 +96,8 @@ async def test_small_recruitment_to_announcement(
                 or "belum diterima" in (m.text or "")]
     await siti.click("📄 Hasil saya", message=accepted)  # the result again, any time
     assert (await siti.next_message_with("DITERIMA")).message_id > accepted.message_id
+    again = await ask(bob, group, "/umumkan sekarang")  # the true state, not "nothing approved"
+    assert "sudah diumumkan pada 15 Desember 2023 09.00" in again
     await john.send("/hasil")
     assert "not been accepted" in (await reply(john)).text
     # Everyone else gets their own plain answer, not "not announced yet".

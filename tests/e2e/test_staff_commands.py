@@ -53,13 +53,15 @@ async def test_queue_search_record_trail_and_statistics(
         assert found.startswith("Ditemukan 1") and "#1 Siti Aminah" in found, term
     assert await ask(carol, group, "/cari zzz") == "Tidak ditemukan."
     record = await ask(carol, group, "/data 2")
-    assert "Pendaftaran #2" in record and "admin_passed" in record and "John Doe" in record
-    assert "Diputuskan oleh Bob" in record and "decide_pass" in record
+    assert "Pendaftaran #2 · status: lulus administrasi" in record and "John Doe" in record
+    assert "Diputuskan oleh Bob" in record and "Bob · memutuskan lulus administrasi" in record
     trail = await ask(carol, group, "/jejak 2")
-    assert "Bob · decide_pass" in trail
+    assert "Bob · memutuskan lulus administrasi" in trail
+    assert "Carol · melihat data" in trail  # the read of /data 2 just before
     stats = await ask(carol, group, "/statistik")
-    assert "• submitted: 1" in stats and "• admin_passed: 1" in stats
+    assert "• menunggu pemeriksaan: 1" in stats and "• lulus administrasi: 1" in stats
     assert "• Maluk: 1" in stats and "• S1: 1" in stats
+    assert "• SMA/SMK/MA sederajat: 1" in stats
 
 
 async def test_export_is_an_xlsx_for_administrators_only(
@@ -77,9 +79,10 @@ async def test_export_is_an_xlsx_for_administrators_only(
     header, data = rows[0], rows[1:]
     assert len(data) == 2
     record = [dict(zip(header, row, strict=True)) for row in data]
-    assert [r["full_name"] for r in record] == ["Siti Aminah", "John Doe"]
-    assert [r["status"] for r in record] == ["submitted", "admin_passed"]
-    assert record[0]["nik"] == "5207014508950003" and record[1]["decided_by_name"] == "Bob"
+    assert [r["Nama"] for r in record] == ["Siti Aminah", "John Doe"]
+    assert [r["Status"] for r in record] == ["menunggu pemeriksaan", "lulus administrasi"]
+    assert record[0]["NIK"] == "5207014508950003" and record[1]["Diputuskan oleh"] == "Bob"
+    assert record[0]["No. HP"] == "+6281234567890" and record[0]["Username Telegram"] == "@siti_ksb"
     audit = await running.services.db.fetchall(
         "SELECT actor_name, action, allowed FROM audit_log WHERE action = 'export' ORDER BY id")
     assert [tuple(r) for r in audit] == [("Carol", "export", 0), ("Bob", "export", 1)]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.clock import ManualClock
 from bot.runner import RunningBot
 from tests.e2e.conftest import StartBot, make_config
-from tests.e2e.journeys import Person, register, reply, submit
+from tests.e2e.journeys import Person, register, reply, reply_with, submit
 from tgsim import SimChat, SimMessage, Simulator, SimUser
 
 
@@ -39,6 +40,7 @@ async def test_submitted_application_is_reviewed_and_the_applicant_told(
     await submit(john, "en")
     documents, card = await card_for(bob, group)
     assert [d.kind for d in documents] == ["photo", "photo", "document"]
+    assert all(m.protect_content for m in (*documents, card))  # personal data stays put
     album = {d.media_group_id for d in documents[:2]}
     assert len(album) == 1 and None not in album  # KTP and photo together
     assert "KTP" in documents[0].text and "Ijazah" in documents[2].text
@@ -65,7 +67,13 @@ async def test_two_staff_deciding_at_once_store_one_decision(
     answers = await asyncio.gather(bob.click_data(f"sv:{app_id}:pass", card),
                                    carol.click_data(f"sr:{app_id}:documents", card))
     texts_ = sorted(a.text or "" for a in answers)
-    assert texts_[0].startswith("Sudah diputuskan oleh") and texts_[1].startswith("Tersimpan")
+    assert texts_[0].startswith("Sudah diputuskan: ") and texts_[1].startswith("Tersimpan")
+    # the late clicker is told what was decided, by whom and when; the card says the same
+    what = texts_[0].removeprefix("Sudah diputuskan: ")
+    assert what.startswith(("✅ Lulus — Bob, 10 November 2023 10.00",
+                            "❌ Tidak lulus (Dokumen tidak lengkap atau tidak terbaca) — Carol"))
+    await bob.wait_for(lambda: what.rstrip(".") in (card.text or ""), timeout=10)
+    assert card.text.startswith(f"Pendaftaran #{app_id} · ") and card.buttons == []
     decision = await siti.next_message(timeout=10)
     await running.outbox.idle.wait()
     assert len([m for m in sim.sent_messages(siti.id) if "seleksi administrasi" in m.text
@@ -75,7 +83,7 @@ async def test_two_staff_deciding_at_once_store_one_decision(
     assert len(rows) == 1
     # a later click on the old card is told who decided, and changes nothing
     late = await carol.click_data(f"sv:{app_id}:fix", card)
-    assert (late.text or "").startswith("Sudah diputuskan oleh")
+    assert (late.text or "").startswith("Sudah diputuskan: ✅ Lulus — Bob")
 
 
 async def test_fail_with_a_chosen_or_typed_reason(
@@ -97,16 +105,43 @@ async def test_fail_with_a_chosen_or_typed_reason(
     assert "Alasan: Dokumen tidak lengkap atau tidak terbaca" in told.text
     await carol.click("❌ Tidak lulus", message=john_card)
     await carol.click("✍️ Ketik alasan lain", message=john_card)
-    await carol.wait_for(lambda: "ketik alasan" in (carol.last_bot_message(chat=group).text or ""))
-    await bob.send("pesan lain dari Bob", chat=group)  # not Carol: not taken as the reason
-    await carol.send("Ijazah tidak sesuai nama pada KTP", chat=group)
+    prompt = await carol.next_message_with("balas pesan ini", chat=group)
+    assert (prompt.reply_markup or {}).get("force_reply") and "#2" in prompt.text
+    # A remark for a colleague, a reply to the prompt by someone else: neither is the reason.
+    await carol.send("Bu, kartu #8 tolong dicek juga ya", chat=group)
+    await bob.send("saya setuju", chat=group, reply_to=prompt)
+    reply = await carol.send("Ijazah tidak sesuai nama pada KTP", chat=group, reply_to=prompt)
+    confirm = await carol.reply_to(reply)
+    assert "«Ijazah tidak sesuai nama pada KTP»" in confirm.text
+    row = await running.services.db.fetchone("SELECT status FROM applications WHERE id = 2")
+    assert row[0] == "submitted"  # nothing decided before the confirmation
+    await carol.click("✅ Ya, tidak lulus", message=confirm)
     told = await john.next_message(timeout=10)
     assert "did not pass" in told.text and "Reason: Ijazah tidak sesuai nama pada KTP" in told.text
     row = await running.services.db.fetchone(
         "SELECT decision_reason FROM applications WHERE status = 'admin_failed' "
         "AND decided_by_name = 'Carol'")
     assert row[0] == "Ijazah tidak sesuai nama pada KTP"
+    await bob.wait_for(lambda: "❌ Tidak lulus (Ijazah tidak sesuai nama pada KTP) — Carol"
+                       in (john_card.text or ""))
 
+
+async def test_a_late_reply_to_a_reason_prompt_is_not_taken(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path, clock: ManualClock
+) -> None:
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    siti = sim.user("Siti")
+    await register(siti)
+    await submit(siti)
+    _, card = await card_for(bob, group)
+    await bob.click("❌ Tidak lulus", message=card)
+    await bob.click("✍️ Ketik alasan lain", message=card)
+    prompt = await bob.next_message_with("balas pesan ini", chat=group)
+    clock.advance(minutes=11)
+    late = await bob.send("Foto buram", chat=group, reply_to=prompt)
+    assert "kedaluwarsa" in (await bob.reply_to(late)).text
+    row = await running.services.db.fetchone("SELECT status FROM applications")
+    assert row[0] == "submitted"
 
 async def test_needs_fixing_reopens_exactly_those_items_then_back_to_the_queue(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
@@ -121,9 +156,20 @@ async def test_needs_fixing_reopens_exactly_those_items_then_back_to_the_queue(
     assert answer.show_alert and "minimal satu" in (answer.text or "")
     await bob.click("▫️ Email", message=card)
     await bob.click("▫️ KTP", message=card)
+    await bob.click("📝 Tambah catatan", message=card)
+    prompt = await bob.next_message_with("catatan untuk pendaftar #1", chat=group)
+    note = await bob.send("Foto KTP terpotong; email tidak aktif.", chat=group, reply_to=prompt)
+    assert "tersimpan" in (await bob.reply_to(note)).text
+    await bob.click("⏰ Batas: tanpa", message=card)
+    await bob.click("⏰ Batas: 1 hari", message=card)  # 1, then 3 days
+    assert ["📝 Catatan ✅ (ubah)", "⏰ Batas: 3 hari"] in card.buttons
     await bob.click("📨 Kirim ke pendaftar (2)", message=card)
     told = await siti.next_message(timeout=10)
     assert "perlu diperbaiki" in told.text and "Email, KTP" in told.text
+    assert "Catatan panitia: Foto KTP terpotong; email tidak aktif." in told.text
+    assert "Batas perbaikan: 13 November 2023 23.59 WITA." in told.text
+    await bob.wait_for(lambda: "🔧 Perlu perbaikan: Email, KTP — Bob" in (card.text or ""))
+    assert card.buttons == []  # the card says what was decided, and takes no more clicks
     await siti.send("/daftar")
     assert "alamat email" in (await reply(siti)).text  # straight to the first reopened item
     await siti.send("siti.baru@gmail.com")
@@ -139,8 +185,37 @@ async def test_needs_fixing_reopens_exactly_those_items_then_back_to_the_queue(
     assert "sudah diterima" in (await reply(siti)).text
     _, second_card = await card_for(bob, group)  # back in the queue, with a fresh card
     assert "siti.baru@gmail.com" in second_card.text
+    assert "dikirim ulang setelah perbaikan (Email, KTP)" in second_card.text
     await bob.click("✅ Lulus", message=second_card)
     assert "lulus seleksi administrasi" in (await siti.next_message(timeout=10)).text
+    await bob.wait_for(lambda: "· ✅ Lulus — Bob" in (second_card.text or ""))
+
+
+async def test_a_card_decided_before_it_was_posted_arrives_decided_and_forged_ids_are_named(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    siti, ani = sim.user("Siti"), sim.user("Ani")
+    await register(siti, photo=b"one face")
+    await register(ani, person=Person(name="Ani Lestari", nik="5207014508950002"),
+                   photo=b"one face")
+    await running.outbox.stop()  # the group is slow today: nothing is posted yet
+    await submit(siti)
+    await submit(ani)
+    rows = await running.services.db.fetchall("SELECT id FROM applications ORDER BY id")
+    first, second = rows[0][0], rows[1][0]
+    assert (await running.services.review.decide(first, "pass", 1, "Rina")).decided
+    running.outbox.start()
+    decided = await bob.next_message_with(f"Pendaftaran #{first} · ✅ Lulus — Rina", chat=group,
+                                          timeout=10)
+    assert decided.buttons == []
+    waiting = await bob.next_message_with(f"Pendaftaran #{second} menunggu", chat=group,
+                                          timeout=10)
+    # the same photo for both: each card names the other application
+    assert f"Pasfoto yang sama dipakai pendaftaran #{first}" in waiting.text
+    assert f"Pasfoto yang sama dipakai pendaftaran #{second}" in decided.text
+    forged = await bob.click_data("sv:999:pass", waiting)
+    assert forged.text == "Pendaftaran #999 tidak ada."
 
 
 async def test_decision_survives_a_crash_before_its_message_is_sent(
@@ -183,6 +258,13 @@ async def test_only_group_admins_open_and_close_registration(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
+    chatter = await bob.send("halo semua", chat=group)
+    await bob.edit(chatter, "/tutup")  # an old message edited into a command: never run
+    rina = sim.user("Rina")
+    answer = await rina.send("Rina Wati")
+    await rina.edit(answer, "/hapus")
+    assert "tidak dibaca ulang" in (await reply_with(rina, "Pesan yang diedit")).text
+    assert await running.services.registration.window() == "open"
     refused = await carol.send("/tutup", chat=group)  # a member, not an administrator
     assert "hanya untuk admin" in (await carol.reply_to(refused)).text
     await carol.send("/tutup")  # in a private chat: refused too

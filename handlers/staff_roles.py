@@ -1,0 +1,58 @@
+"""Who is on the committee: the staff group's members, and its administrators. Telegram is
+asked at most once a minute per person (a cache); a chat_member update about the group
+changes the cache at once, so a demoted administrator loses their rights immediately."""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+from telegram import ChatMember, Update
+from telegram.ext import Application, ChatMemberHandler
+
+from bot.context import BotContext
+
+ROLE_TTL_SECONDS = 60.0
+ROLES_KEY = "staff_roles"
+Role = Literal["admin", "member", "none"]
+
+
+def _role(status: str) -> Role:
+    if status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER):
+        return "admin"
+    if status in (ChatMember.MEMBER, ChatMember.RESTRICTED):
+        return "member"
+    return "none"
+
+
+def _cache(context: BotContext) -> dict[int, tuple[Role, float]]:
+    roles: dict[int, tuple[Role, float]] = context.application.bot_data.setdefault(ROLES_KEY, {})
+    return roles
+
+
+async def role_of(context: BotContext, user_id: int) -> Role:
+    """This person's place in the staff group now (none without a configured group)."""
+    staff_chat = context.services.config.settings.staff_chat_id
+    if staff_chat is None:
+        return "none"
+    cached = _cache(context).get(user_id)
+    if cached and cached[1] > time.monotonic():
+        return cached[0]
+    member = await context.bot.get_chat_member(staff_chat, user_id)
+    role = _role(member.status)
+    _cache(context)[user_id] = (role, time.monotonic() + ROLE_TTL_SECONDS)
+    return role
+
+
+async def on_member_change(update: Update, context: BotContext) -> None:
+    change = update.chat_member
+    if change is None:
+        return
+    new = change.new_chat_member
+    _cache(context)[new.user.id] = (_role(new.status), time.monotonic() + ROLE_TTL_SECONDS)
+
+
+def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
+    if staff_chat_id is not None:
+        app.add_handler(ChatMemberHandler(on_member_change, ChatMemberHandler.CHAT_MEMBER,
+                                          chat_id=staff_chat_id))
