@@ -30,6 +30,16 @@ async def card_for(staff: SimUser, group: SimChat) -> tuple[list[SimMessage], Si
     return files[-3:], card
 
 
+async def one_card(sim: Simulator, staff: SimUser, group: SimChat
+                   ) -> tuple[SimUser, SimMessage]:
+    """Siti registers and submits; her card as the staff group sees it."""
+    siti = sim.user("Siti")
+    await register(siti)
+    await submit(siti)
+    _, card = await card_for(staff, group)
+    return siti, card
+
+
 async def test_submitted_application_is_reviewed_and_the_applicant_told(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
@@ -59,10 +69,7 @@ async def test_two_staff_deciding_at_once_store_one_decision(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
-    siti = sim.user("Siti")
-    await register(siti)
-    await submit(siti)
-    _, card = await card_for(bob, group)
+    siti, card = await one_card(sim, bob, group)
     app_id = int(card.text.split("#")[1].split()[0])
     answers = await asyncio.gather(bob.click_data(f"sv:{app_id}:pass", card),
                                    carol.click_data(f"sr:{app_id}:documents", card))
@@ -130,10 +137,7 @@ async def test_a_late_reply_to_a_reason_prompt_is_not_taken(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path, clock: ManualClock
 ) -> None:
     running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
-    siti = sim.user("Siti")
-    await register(siti)
-    await submit(siti)
-    _, card = await card_for(bob, group)
+    _, card = await one_card(sim, bob, group)
     await bob.click("❌ Tidak lulus", message=card)
     await bob.click("✍️ Ketik alasan lain", message=card)
     prompt = await bob.next_message_with("balas pesan ini", chat=group)
@@ -143,14 +147,12 @@ async def test_a_late_reply_to_a_reason_prompt_is_not_taken(
     row = await running.services.db.fetchone("SELECT status FROM applications")
     assert row[0] == "submitted"
 
+
 async def test_needs_fixing_reopens_exactly_those_items_then_back_to_the_queue(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     _, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
-    siti = sim.user("Siti")
-    await register(siti)
-    await submit(siti)
-    _, card = await card_for(bob, group)
+    siti, card = await one_card(sim, bob, group)
     await bob.click("🔧 Perlu perbaikan", message=card)
     answer = await bob.click("📨 Kirim ke pendaftar (0)", message=card)
     assert answer.show_alert and "minimal satu" in (answer.text or "")
@@ -222,10 +224,7 @@ async def test_decision_survives_a_crash_before_its_message_is_sent(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
-    siti = sim.user("Siti")
-    await register(siti)
-    await submit(siti)
-    _, card = await card_for(bob, group)
+    siti, card = await one_card(sim, bob, group)
     await running.outbox.stop()  # the sender is gone: the decision commits, nothing is sent
     await bob.click("✅ Lulus", message=card)
     await running.stop()
@@ -241,10 +240,7 @@ async def test_decision_buttons_outside_the_staff_group_do_nothing(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
-    siti = sim.user("Siti")
-    await register(siti)
-    await submit(siti)
-    _, card = await card_for(bob, group)
+    _, card = await one_card(sim, bob, group)
     mallory = sim.user("Mallory")
     await mallory.send("/start")
     welcome = await reply(mallory)
