@@ -60,7 +60,7 @@ async def import_file(update: Update, context: BotContext) -> None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     assert message is not None and user is not None and chat is not None
     source: Message | None = message if message.document else message.reply_to_message
-    if not await is_admin(context, chat.id, user.id):
+    if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, "bank_import")
         await message.reply_text(_t("staff.admin_only"))
         return
@@ -94,7 +94,7 @@ async def confirm_import(update: Update, context: BotContext) -> None:
     if query.message.chat.id != staff_chat or not isinstance(data, callbacks.BankImport):
         await query.answer(_t("staff.not_staff"), show_alert=True)
         return
-    if not await is_admin(context, staff_chat, user.id):
+    if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, "bank_activate")
         await query.answer(_t("staff.admin_only"), show_alert=True)
         return

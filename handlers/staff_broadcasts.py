@@ -26,7 +26,7 @@ def _t(key: str, **params: object) -> str:
 async def compose(update: Update, context: BotContext) -> None:
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     assert message is not None and message.text and user is not None and chat is not None
-    if not await is_admin(context, chat.id, user.id):
+    if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, "broadcast")
         await message.reply_text(_t("staff.admin_only"))
         return
@@ -56,7 +56,7 @@ async def on_key(update: Update, context: BotContext) -> None:
     if query.message.chat.id != staff_chat or not isinstance(data, callbacks.BroadcastKey):
         await query.answer(_t("staff.not_staff"), show_alert=True)
         return
-    if not await is_admin(context, staff_chat, user.id):
+    if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, "broadcast_send")
         await query.answer(_t("staff.admin_only"), show_alert=True)
         return

@@ -5,8 +5,6 @@ Outside the group they give nothing. Staff read words, never stored codes (staff
 from __future__ import annotations
 
 import math
-import time
-from datetime import date
 
 from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import Application, CommandHandler, filters
@@ -16,9 +14,9 @@ from bot.context import BotContext
 from bot.labels import value_label
 from bot.services import review_markup, staff_words
 from bot.services.review import STAFF_LANG, card_text
+from handlers import staff_roles
 from storage.timestamps import from_db
 
-ROLE_TTL_SECONDS = 60.0
 READ_COMMANDS = {"antrian": "queue", "cari": "search", "data": "record", "jejak": "audit",
                  "statistik": "stats"}
 ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close"}
@@ -44,15 +42,10 @@ def _when(context: BotContext, stored: str | None) -> str:
     return texts.format_datetime(STAFF_LANG, from_db(stored).astimezone(zone))
 
 
-async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
-    roles = context.services.staff.role_cache
-    cached = roles.get(user_id)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
-    member = await context.bot.get_chat_member(chat_id, user_id)
-    admin = member.status in ("administrator", "creator")
-    roles[user_id] = (admin, time.monotonic() + ROLE_TTL_SECONDS)
-    return admin
+async def is_admin(context: BotContext, user_id: int) -> bool:
+    """An administrator of the staff group (handlers.staff_roles: cached, and changed at once
+    by chat_member updates)."""
+    return await staff_roles.role_of(context, user_id) == "admin"
 
 
 def _actor(update: Update) -> tuple[int, str]:
@@ -92,7 +85,8 @@ async def queue(update: Update, context: BotContext) -> None:
                                  row["applicant_id"])
         markup = InlineKeyboardMarkup.de_json(review_markup.main(row["application_id"]),
                                               context.bot)
-        await message.reply_text(text, reply_markup=markup)
+        copy = await message.reply_text(text, reply_markup=markup, protect_content=True)
+        await review.remember_copy(row["application_id"], copy.chat_id, copy.message_id)
     if page < pages:
         await message.reply_text(_t("staff.queue_more", next=page + 1))
 
@@ -182,7 +176,7 @@ async def admin_command(update: Update, context: BotContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     action = ADMIN_COMMANDS.get(command, command)
-    if not await is_admin(context, chat.id, user.id):
+    if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, action)
         await message.reply_text(_t("staff.admin_only"))
         return
@@ -190,8 +184,9 @@ async def admin_command(update: Update, context: BotContext) -> None:
     if action == "export":
         data, count = await staff.export(user.id, user.full_name)
         code = context.services.config.recruitment.code
-        name = f"pendaftar-{code}-{date.today():%Y%m%d}.xlsx"
-        await message.reply_document(InputFile(data, filename=name),
+        today = context.services.clock.now().astimezone(context.services.config.recruitment.zone)
+        name = f"pendaftar-{code}-{today:%Y%m%d}.xlsx"
+        await message.reply_document(InputFile(data, filename=name), protect_content=True,
                                      caption=_t("staff.exported", count=count,
                                                 by=texts.escape(user.full_name)))
         return

@@ -23,7 +23,7 @@ def _t(key: str, **params: object) -> str:
 async def _admin(update: Update, context: BotContext, action: str) -> bool:
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     assert user is not None and chat is not None and message is not None
-    if await is_admin(context, chat.id, user.id):
+    if await is_admin(context, user.id):
         return True
     await context.services.staff.refused(user.id, user.full_name, action)
     await message.reply_text(_t("staff.admin_only"))
@@ -65,7 +65,7 @@ async def approve(update: Update, context: BotContext) -> None:
     if query.message.chat.id != staff_chat or not isinstance(data, callbacks.ApproveRanking):
         await query.answer(_t("staff.not_staff"), show_alert=True)
         return
-    if not await is_admin(context, staff_chat, user.id):
+    if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, "ranking_approve")
         await query.answer(_t("staff.admin_only"), show_alert=True)
         return

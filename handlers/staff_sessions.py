@@ -41,7 +41,7 @@ async def admin_session_command(update: Update, context: BotContext) -> None:
     assert message is not None and message.text and user is not None and chat is not None
     command, *args = message.text.split()
     command = command.split("@")[0].lstrip("/").lower()
-    if not await is_admin(context, chat.id, user.id):
+    if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, ADMIN_ACTIONS[command])
         await message.reply_text(_t("staff.admin_only"))
         return

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .models import CallbackAnswer, SimMessage
-from .render import bot_user_dict, chat_dict, message_dict, user_dict
+from .render import bot_user_dict, chat_dict, member_dict, message_dict, user_dict
 
 if TYPE_CHECKING:
     from .simulator import PendingCallback, Simulator
@@ -39,6 +39,21 @@ class SimChat:
             self.members.append(user)
         if admin and user not in self.admins:
             self.admins.append(user)
+
+    def set_admin(self, user: SimUser, admin: bool) -> None:
+        """Promote or demote a member; Telegram tells the bot with a chat_member update."""
+        old = member_dict(self.sim, self, user.id)
+        if user not in self.members:
+            self.members.append(user)
+        if admin and user not in self.admins:
+            self.admins.append(user)
+        elif not admin and user in self.admins:
+            self.admins.remove(user)
+        self.sim.enqueue_update("chat_member", {
+            "chat": chat_dict(self), "from": user_dict(self.admins[0] if self.admins else user),
+            "date": self.sim.now(), "old_chat_member": old,
+            "new_chat_member": member_dict(self.sim, self, user.id)})
+        self.sim.touch()
 
     def remove_member(self, user: SimUser) -> None:
         for group in (self.members, self.admins):

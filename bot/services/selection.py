@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.domain import ranking as rules
 from bot.domain.registration import preferred
 from bot.recruitment import Recruitment
+from bot.services.review_markup import LANG as STAFF_LANG
 from storage import outbox, results, reviews
 from storage.db import Database
 from storage.results import Ranking
@@ -139,18 +140,33 @@ def ranking_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "peringkat"
-    header = ["rank", "application_id", "full_name", "district", "final_score", "test_correct",
-              *(f"points_{c}" for c in rules.COMPONENTS), "accepted", "reason"]
-    sheet.append(header)
+    words = texts.catalogue(STAFF_LANG)["ranking_words"]
+    sheet.append([*words["header"], *(words["points"][c] for c in rules.COMPONENTS),
+                  words["accepted"], words["why"]])
     for r in rows:
         sheet.append([r["rank"], r["application_id"], r["full_name"], r["district"],
                       r["final_score"], r["test_correct"],
                       *(r["breakdown"].get(c, 0.0) for c in rules.COMPONENTS),
-                      "ya" if r["accepted"] else "tidak", r["reason"]])
+                      words["yes"] if r["accepted"] else words["no"], reason_words(r["reason"])])
     book.properties.title = title
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+RANKING_REASONS = {"overall": "overall", "below cut-off": "below_cut_off",
+                   "no district seat": "no_district_seat"}
+
+
+def reason_words(reason: str) -> str:
+    """Why a candidate is in or out, as the ranking records it, in the staff's words."""
+    words = texts.catalogue(STAFF_LANG)["ranking_words"]["reasons"]
+    if reason.startswith("district quota "):
+        district = reason.removeprefix("district quota ")
+        if district.endswith(" full"):
+            return str(words["district_full"]).format(district=district.removesuffix(" full"))
+        return str(words["district"]).format(district=district)
+    return str(words[RANKING_REASONS[reason]]) if reason in RANKING_REASONS else reason
 
 
 def public_list_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:

@@ -19,7 +19,6 @@ class StaffService:
     def __init__(self, db: Database, clock: Clock, recruitment: Recruitment) -> None:
         self._db, self._clock, self._r = db, clock, recruitment
         # user id -> (is administrator, monotonic expiry): a cache of getChatMember answers.
-        self.role_cache: dict[int, tuple[bool, float]] = {}
 
     async def set_registration(self, is_open: bool, actor_id: int, actor_name: str) -> None:
         """Open or close registration by hand, whatever the configured window says."""

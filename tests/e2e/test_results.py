@@ -72,9 +72,11 @@ async def test_small_recruitment_to_announcement(
     rows = list(book.active.iter_rows(values_only=True))
     header = rows[0]
     ranked = [dict(zip(header, r, strict=True)) for r in rows[1:]]
-    assert len(ranked) == 2 and [r["rank"] for r in ranked] == [1, 2]
-    assert ranked[0]["accepted"] == "ya" and ranked[1]["accepted"] == "tidak"
-    assert ranked[0]["final_score"] > ranked[1]["final_score"]
+    assert len(ranked) == 2 and [r["Peringkat"] for r in ranked] == [1, 2]
+    assert ranked[0]["Diterima"] == "Ya" and ranked[1]["Diterima"] == "Tidak"
+    assert ranked[0]["Nilai akhir"] > ranked[1]["Nilai akhir"]
+    assert [r["Keterangan"] for r in ranked] == ["kursi umum", "di bawah nilai batas"]
+    assert not [h for h in header if "_" in str(h)]  # words, not codes
     assert sim.file_bytes(chart.file["file_id"])[:4] == b"\x89PNG"
     await bob.click("✅ Setujui peringkat #1", message=summary)
     await bob.next_message_with("disetujui", chat=group)

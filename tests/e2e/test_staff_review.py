@@ -268,6 +268,13 @@ async def test_only_group_admins_open_and_close_registration(
     siti = sim.user("Siti")
     await siti.send("/daftar")
     assert "Sebelum mendaftar" in (await reply(siti)).text  # still open
+    dave = sim.user("Dave")
+    group.set_admin(dave, True)  # a second administrator; his rights are checked once (cached)
+    opened = await dave.send("/buka", chat=group)
+    assert "dibuka" in (await dave.reply_to(opened)).text
+    group.set_admin(dave, False)  # demoted: at once, not after the cache expires
+    refused = await dave.send("/tutup", chat=group)
+    assert "hanya untuk admin" in (await dave.reply_to(refused)).text
     closed = await bob.send("/tutup", chat=group)
     assert "ditutup" in (await bob.reply_to(closed)).text
     ani = sim.user("Ani")
@@ -277,4 +284,6 @@ async def test_only_group_admins_open_and_close_registration(
         "SELECT actor_name, action, allowed FROM audit_log ORDER BY id")
     assert [tuple(r) for r in rows] == [("Carol", "close", 0),
                                         ("Carol", "outside_group:tutup", 0),
+                                        ("Dave", "registration_open", 1),
+                                        ("Dave", "close", 0),
                                         ("Bob", "registration_closed", 1)]
