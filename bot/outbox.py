@@ -26,6 +26,7 @@ from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPh
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
+from bot.ratelimit import BULK, NORMAL
 from storage import outbox as store
 from storage.db import Database
 from storage.outbox import OutboxRow
@@ -190,6 +191,10 @@ class OutboxSender:
     async def _send(self, row: OutboxRow) -> int | None:
         payload: dict[str, Any] = dict(row.payload)
         method = payload.pop("method", "message")
+        # Queued deliveries go after replies to people (bot.ratelimit), bulk after both.
+        priority = BULK if payload.pop("bulk", False) else NORMAL
+        if getattr(self._bot, "rate_limiter", None) is not None:
+            payload["rate_limit_args"] = {"priority": priority}
         markup = payload.pop("reply_markup", None)
         if markup is not None:
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
@@ -199,7 +204,8 @@ class OutboxSender:
             album = [ALBUM_TYPES[item["type"]](item["media"], caption=item.get("caption"))
                      for item in payload["media"]]
             messages = await self._bot.send_media_group(
-                row.chat_id, album, protect_content=payload.get("protect_content"))
+                row.chat_id, album, protect_content=payload.get("protect_content"),
+                rate_limit_args=payload.get("rate_limit_args"))
             return messages[0].message_id
         send = {
             "message": self._bot.send_message,

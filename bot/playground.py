@@ -44,6 +44,8 @@ def demo_recruitment(now: datetime, base: Path = ROOT / "recruitment.example.yam
     data["code"] = "playground"
     # A demo: the scored test may use the bundled (public) bank.
     data["test"] = {**data.get("test", {}), "allow_bundled_bank": True}
+    # A demo: every card in the staff view, to try reviewing at once (/periksa works too).
+    data["review"] = {"group_cards": True}
     data["name"] = f"{data['name']} (demo)"
     data["stages"] = {
         "registration": {"start": at(-timedelta(days=1)), "end": at(week)},

@@ -5,9 +5,10 @@ in the staff group froze every applicant, the timed test included. Here:
 
 - every request that names a chat counts against the bot's overall rate (30/s);
 - each group has its own lane of 20 messages a minute (edits included), whose waiters are
-  served by priority, then in arrival order: what staff must see first (cards, decisions,
-  replies to their commands) goes before bulk (re-posted queues, progress edits), which
-  callers mark with `rate_limit_args={"priority": BULK}`;
+  served by priority, then in arrival order: replies to people and the edits of their
+  buttons first (URGENT, the default), then queued deliveries such as review cards and
+  decisions (NORMAL, the outbox), then bulk such as the staff feed (BULK); callers mark
+  theirs with `rate_limit_args={"priority": ...}`;
 - a 429 pauses only the chat it concerns, for Telegram's `retry_after`; the whole bot pauses
   only when Telegram says the bot as a whole is over its limit: a 429 for a request that
   names no chat, or 429s for several different chats within a moment;
@@ -156,7 +157,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat_id = data.get("chat_id")
-        priority = int((rate_limit_args or {}).get("priority", NORMAL))
+        priority = int((rate_limit_args or {}).get("priority", URGENT))
         paid = bool(data.get("allow_paid_broadcast"))
         for attempt in range(self._max_retries + 1):
             await self._wait_pauses(chat_id)

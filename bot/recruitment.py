@@ -151,6 +151,15 @@ class Reminders(_Model):
     announcement_hours_before: Annotated[int, Field(ge=0, le=24)] | None = 2
 
 
+class Review(_Model):
+    """How the staff group sees submissions. `group_cards: true` posts each one's documents
+    and card there (4 messages; Telegram allows a group 20 a minute, so about 5 submissions a
+    minute). false (default): the group gets a compact feed, once a minute at most, and
+    staff review in their private chat with the bot (/periksa), or in the group (/antrian)."""
+
+    group_cards: bool = False
+
+
 class Documents(_Model):
     max_file_mb: Annotated[float, Field(gt=0, le=20)] = 5
 
@@ -191,6 +200,7 @@ class Recruitment(_Model):
     quota: Quota
     test: TestSettings = Field(default_factory=TestSettings)
     documents: Documents = Field(default_factory=Documents)
+    review: Review = Field(default_factory=Review)
     ranking: RankingWeights = Field(default_factory=RankingWeights)
     results: Results = Field(default_factory=Results)
     reminders: Reminders = Field(default_factory=Reminders)

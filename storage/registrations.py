@@ -226,6 +226,19 @@ async def fix_deadlines_before(conn: aiosqlite.Connection, recruitment: str, unt
         return [(r[0], r[1], r[2], from_db(r[3])) for r in await cur.fetchall()]
 
 
+async def set_flag(conn: aiosqlite.Connection, recruitment: str, name: str, value: str,
+                   now: datetime) -> None:
+    await conn.execute(
+        """
+        INSERT INTO recruitment_flags (recruitment, name, value, updated_at)
+        VALUES (?, ?, ?, ?)
+        ON CONFLICT (recruitment, name) DO UPDATE SET
+            value = excluded.value, updated_at = excluded.updated_at
+        """,
+        (recruitment, name, value, to_db(now)),
+    )
+
+
 async def get_flag(conn: aiosqlite.Connection, recruitment: str, name: str) -> str | None:
     async with conn.execute(
         "SELECT value FROM recruitment_flags WHERE recruitment = ? AND name = ?",

@@ -18,6 +18,7 @@ from bot.services.review_queue import ReviewQueue
 from bot.services.selection import SelectionService
 from bot.services.sessions import SessionService
 from bot.services.staff import StaffService
+from bot.services.staff_feed import StaffFeed
 from bot.services.testing import TestService
 from storage.db import Database
 
@@ -39,6 +40,7 @@ class Services:
     selection: SelectionService
     reminders: ReminderService
     broadcasts: BroadcastService
+    staff_feed: StaffFeed
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -52,6 +54,7 @@ class Services:
         await self.sessions.tick()
         await self.selection.tick()
         await self.reminders.tick()
+        await self.staff_feed.tick()
         self.notify_outbox()
 
     @classmethod
@@ -74,4 +77,5 @@ class Services:
             selection=SelectionService(db, clock, config.recruitment),
             reminders=ReminderService(db, clock, config.recruitment),
             broadcasts=BroadcastService(db, clock, config.recruitment),
+            staff_feed=StaffFeed(db, clock, config),
         )

@@ -93,11 +93,7 @@ class ReminderService:
                 await outbox.enqueue(conn, chat_id, {"text": text}, now,
                                      f"{flag}:{application_id}",
                                      guard=(application_id, statuses))
-            await conn.execute(
-                "INSERT INTO recruitment_flags (recruitment, name, value, updated_at) "
-                "VALUES (?, ?, 'done', ?)",
-                (self._r.code, flag, to_db(now)),
-            )
+            await applications.set_flag(conn, self._r.code, flag, "done", now)
 
     def _when(self, lang: str, kind: str) -> str:
         r = self._r

@@ -17,7 +17,7 @@ from bot.domain import registration as reg
 from bot.domain import review
 from bot.recruitment import Recruitment
 from bot.services import review_markup
-from storage import cards, outbox, reviews
+from storage import cards, feed, outbox, reviews
 from storage import registrations as store
 from storage.db import Database
 
@@ -50,6 +50,15 @@ class ReviewService:
         if staff is None:
             return
         now = self._clock.now()
+        r = self._config.recruitment
+        if not r.review.group_cards:  # one line in the group's feed; review in private
+            profile = await store.get_profile(conn, applicant_id)
+            name = texts.escape(profile.get("full_name") or "")
+            line = (texts.get(STAFF_LANG, "staff.feed_resubmitted", id=application_id,
+                              name=name, items=item_labels(fixed)) if fixed else
+                    texts.get(STAFF_LANG, "staff.feed_submitted", id=application_id, name=name))
+            await feed.add(conn, r.code, line, now)
+            return
         documents = await store.get_documents(conn, applicant_id)
         # An album where Telegram allows one: photos group with photos, files with files.
         items: dict[str, list[dict[str, str]]] = {"photo": [], "document": []}
@@ -101,6 +110,10 @@ class ReviewService:
         if not what:
             return
         title = texts.get(STAFF_LANG, "staff.card_title_decided", id=application_id, outcome=what)
+        if not self._config.recruitment.review.group_cards:
+            await feed.add(conn, self._config.recruitment.code, texts.get(
+                STAFF_LANG, "staff.feed_decided", id=application_id, outcome=what),
+                self._clock.now())
         text = await self.card(conn, application_id, applicant_id, title)
         for copy in await cards.copies(conn, application_id):
             if copy.outbox_id is not None:

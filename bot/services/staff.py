@@ -12,7 +12,6 @@ from bot.services import staff_words
 from bot.services.export import applicants_xlsx
 from storage import registrations, reviews, staff_queries
 from storage.db import Database
-from storage.timestamps import to_db
 
 
 class StaffService:
@@ -25,15 +24,7 @@ class StaffService:
         now = self._clock.now()
         value = "open" if is_open else "closed"
         async with self._db.write() as conn:
-            await conn.execute(
-                """
-                INSERT INTO recruitment_flags (recruitment, name, value, updated_at)
-                VALUES (?, 'registration', ?, ?)
-                ON CONFLICT (recruitment, name) DO UPDATE SET
-                    value = excluded.value, updated_at = excluded.updated_at
-                """,
-                (self._r.code, value, to_db(now)),
-            )
+            await registrations.set_flag(conn, self._r.code, "registration", value, now)
             await reviews.audit(conn, actor_id, actor_name, f"registration_{value}", now)
 
     async def refused(self, actor_id: int, actor_name: str, action: str) -> None:

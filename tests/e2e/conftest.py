@@ -97,10 +97,11 @@ def clock() -> ManualClock:
 
 def make_config(
     sim: Simulator, db_path: Path, recruitment_file: Path | None = None,
-    bundled_bank: bool = True, **settings: Any
+    bundled_bank: bool = True, group_cards: bool = True, **settings: Any
 ) -> Config:
     """The example recruitment (or `recruitment_file`) on the simulator. `bundled_bank`: the
-    scored test may use the bundled bank, as in the playground (a real file refuses it)."""
+    scored test may use the bundled bank, as in the playground (a real file refuses it).
+    `group_cards`: each submission's card in the staff group (the file's default is a feed)."""
     recruitment_file = recruitment_file or ROOT / "recruitment.example.yaml"
     values: dict[str, Any] = {
         "bot_token": TOKEN,
@@ -114,6 +115,8 @@ def make_config(
     if bundled_bank:
         test = recruitment.test.model_copy(update={"allow_bundled_bank": True})
         recruitment = recruitment.model_copy(update={"test": test})
+    review = recruitment.review.model_copy(update={"group_cards": group_cards})
+    recruitment = recruitment.model_copy(update={"review": review})
     return Config(Settings(_env_file=None, **values), recruitment)
 
 
