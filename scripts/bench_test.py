@@ -12,7 +12,7 @@ Telegram's defaults, `--latency` seconds per Bot API call) and the bot in this p
 the simulator over HTTP on loopback, so `time.process_time()` here is the bot's CPU alone:
 
 1. ours: the real bot (`bot.runner.start_bot`, PTB 22.8, per-chat ordered concurrency, its
-   AIORateLimiter, outbox, 5-second tick). N applicants who passed the administrative check and
+   ChatRateLimiter, outbox, 5-second tick). N applicants who passed the administrative check and
    booked session S1 are prepared through the services before the timed part (not timed), with
    the bot's own ManualClock then set inside S1 (2023-11-20 08:05 WITA). Each person sends
    /mulai, then answers `--answers` questions by tapping an option button on the question
