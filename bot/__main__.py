@@ -46,14 +46,20 @@ NO_CONTACT = ("WARNING: contact has no whatsapp, phone or email: messages that s
               "can only name the office. Add them to the recruitment file's contact section.")
 
 
+# Libraries that log what people sent and the bot token: PTB logs every Bot API call's
+# parameters (message texts, NIKs, phones, names) and every update at DEBUG; httpx and httpcore
+# log request URLs, which contain the token. Whatever LOG_LEVEL says, they stay at WARNING, so
+# DEBUG only makes this project's own (personal-data-free) logging more detailed.
+QUIET_LIBRARIES = ("telegram", "httpx", "httpcore", "apscheduler", "aiosqlite", "tornado")
+
+
 def setup_logging(level: str) -> None:
     logging.basicConfig(
         level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def backup_now(settings: Settings, args: list[str]) -> int:

@@ -72,7 +72,7 @@ async def approve(update: Update, context: BotContext) -> None:
     done = await context.services.selection.approve(data.ranking, user.id, user.full_name)
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(_t("staff.ranking_approved", id=data.ranking,
-                                      by=user.full_name) if done
+                                      by=texts.escape(user.full_name)) if done
                                    else _t("staff.ranking_not_approved"))
     await query.answer()
 

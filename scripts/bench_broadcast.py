@@ -7,9 +7,10 @@ then the same broadcast with the bot killed halfway and restarted on the same da
 
 Everything runs in this process, as in tests/e2e/test_broadcasts.py: a `tgsim` Simulator over
 HTTP on loopback with its limits on (Telegram's 30 messages/s overall, 1/s per private chat, 20/min
-per group), and the real bot (`bot.runner.start_bot`: PTB 22.8 with bot.ratelimit.ChatRateLimiter, the
-outbox sender at `settings.outbox_rate`, default 28/s), its clock a ManualClock at 2023-11-10
-10:00 WITA (inside the example recruitment's registration window).
+per group), and the real bot (`bot.runner.start_bot`: PTB 22.8 with
+bot.ratelimit.ChatRateLimiter, the outbox sender at `settings.outbox_rate`, default 28/s), its
+clock a ManualClock at 2023-11-10 10:00 WITA (inside the example recruitment's registration
+window).
 
 Each scenario gets a fresh simulator and a fresh database:
 

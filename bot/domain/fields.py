@@ -254,18 +254,37 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
 
 
 def parse_name(text: str) -> str:
-    """A full name as on the KTP: Unicode letters, spaces and ' . , - only."""
+    """A full name as on the KTP: Latin letters (accents allowed), spaces and ' . , - only."""
     name = " ".join(unicodedata.normalize("NFC", text).translate(_APOSTROPHES).split())
     if not 3 <= len(name) <= 100:
         raise FieldError("name.length", found=len(name), min=3, max=100)
     bad = sorted({c for c in name if c not in _NAME_PUNCTUATION and not _is_letter(c)})
     if bad:
         raise FieldError("name.characters", found="".join(bad))
+    marks = 0
+    for c in name:
+        marks = marks + 1 if unicodedata.category(c)[0] == "M" else 0
+        if marks > MAX_MARKS:
+            raise FieldError("name.characters", found=c)
     if sum(unicodedata.category(c).startswith("L") for c in name) < 2:
         raise FieldError("name.letters", min=2)
     return name
 
 
 def _is_letter(c: str) -> bool:
-    # Letters, and the combining marks some scripts need even after NFC.
-    return unicodedata.category(c)[0] in "LM"
+    # Latin letters (as a KTP writes names), and the accents NFC cannot compose: no look-alike
+    # from another script, no invisible "letter" such as the Hangul filler U+3164.
+    if unicodedata.category(c)[0] == "M":
+        return True
+    return unicodedata.category(c)[0] == "L" and "LATIN" in unicodedata.name(c, "")
+
+
+MAX_MARKS = 2  # combining marks on one letter (more only stacks marks over the line)
+
+
+def clean_text(text: str) -> str:
+    """Typed free text as stored: no control or invisible formatting character (right-to-left
+    override, zero-width space...), spaces collapsed."""
+    kept = (c for c in unicodedata.normalize("NFC", text)
+            if unicodedata.category(c) not in ("Cc", "Cf"))
+    return " ".join("".join(kept).split())

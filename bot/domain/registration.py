@@ -136,7 +136,7 @@ def parse_text(key: str, text: str, today: date) -> object:
     if key == "email":
         return fields.parse_email(text)
     low, high = FREE_TEXT_LIMITS[key]
-    value = " ".join(text.split())
+    value = fields.clean_text(text)
     if not low <= len(value) <= high:
         raise FieldError("text.length", low=low, high=high)
     return value

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bot import labels, texts
-from bot.services import staff_words
+from bot.services import sheets, staff_words
 from bot.services.review import STAFF_LANG
 from storage.registrations import PROFILE_COLUMNS
 from storage.timestamps import from_db
@@ -69,14 +69,14 @@ def _cell(name: str, value: Any, zone: ZoneInfo, regency: str) -> Any:
     if name == "birth_date":
         born = date.fromisoformat(str(value))
         return datetime(born.year, born.month, born.day)
-    if name in TEXT_COLUMNS:
+    if name in TEXT_COLUMNS:  # validated digits (a phone's leading + is not a formula in XLSX)
         return str(value)
     if name in WORD_COLUMNS:
         return labels.value_label(STAFF_LANG, name, value, regency)
     if name == "status":
         return staff_words.status(value)
     if name == "decision_reason":
-        return staff_words.reason(value)
+        return sheets.safe(staff_words.reason(value))
     if name == "username":
         return f"@{value}"
-    return value
+    return sheets.safe(value)  # an address typed as =HYPERLINK(...) stays text

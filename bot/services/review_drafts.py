@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.clock import Clock
 from bot.domain import registration as reg
+from bot.domain.fields import clean_text
 from bot.services.review import Outcome, ReviewService
 from storage import reviews
 from storage.db import Database
@@ -75,7 +76,7 @@ class ReviewDrafts:
         application_id, draft = found
         assert draft.prompt_kind in ("reason", "note") and draft.asked_at is not None
         kind: PromptKind = "reason" if draft.prompt_kind == "reason" else "note"
-        words = " ".join(text.split())[:MAX_WORDS]
+        words = clean_text(text)[:MAX_WORDS]
         late = self._clock.now() - draft.asked_at > timedelta(minutes=PROMPT_MINUTES)
         changes: dict[str, object] = {"prompt_kind": None, "prompt_message_id": None}
         if not late:

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.domain import ranking as rules
 from bot.domain.registration import preferred
 from bot.recruitment import Recruitment
+from bot.services import sheets
 from bot.services.review_markup import LANG as STAFF_LANG
 from storage import outbox, results, reviews
 from storage.db import Database
@@ -144,7 +145,8 @@ def ranking_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
     sheet.append([*words["header"], *(words["points"][c] for c in rules.COMPONENTS),
                   words["accepted"], words["why"]])
     for r in rows:
-        sheet.append([r["rank"], r["application_id"], r["full_name"], r["district"],
+        sheet.append([r["rank"], r["application_id"], sheets.safe(r["full_name"]),
+                      sheets.safe(r["district"]),
                       r["final_score"], r["test_correct"],
                       *(r["breakdown"].get(c, 0.0) for c in rules.COMPONENTS),
                       words["yes"] if r["accepted"] else words["no"], reason_words(r["reason"])])
@@ -181,7 +183,8 @@ def public_list_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
     sheet.append(["No", "ID", "Nama", "Kecamatan"])
     accepted = [r for r in rows if r["accepted"]]
     for n, r in enumerate(sorted(accepted, key=lambda r: (r["full_name"] or "")), start=1):
-        sheet.append([n, r["application_id"], r["full_name"], r["district"]])
+        sheet.append([n, r["application_id"], sheets.safe(r["full_name"]),
+                      sheets.safe(r["district"])])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

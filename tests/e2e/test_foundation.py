@@ -165,3 +165,23 @@ async def test_check_config_warns_when_applicants_have_nobody_to_reach(tmp_path:
         outputs[name] = out.decode()
     assert "contact has no whatsapp" not in outputs["example"]
     assert "WARNING: contact has no whatsapp, phone or email" in outputs["silent"]
+
+
+async def test_debug_logging_never_holds_a_message_text_nik_or_token(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    env = clean_env(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=sim.base_url, LOG_LEVEL="DEBUG",
+                    RECRUITMENT_FILE=str(ROOT / "recruitment.example.yaml"),
+                    DATABASE_PATH=str(tmp_path / "db.sqlite3"))
+    proc = await run_module(env=env, cwd=tmp_path)
+    try:
+        alice = sim.user("Alice")
+        await alice.send("NIK saya 5207014508950003, HP 081234567890")
+        assert "Halo!" in (await alice.next_message(timeout=30)).text
+    finally:
+        proc.terminate()
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+    log = err.decode()
+    assert proc.returncode == 0, log[-2000:]
+    for secret in (TOKEN, "5207014508950003", "081234567890", "NIK saya", "Alice"):
+        assert secret not in log, secret

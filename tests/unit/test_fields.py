@@ -16,6 +16,7 @@ from bot.domain.fields import (
     age_on,
     check_nik_birth_date,
     check_nik_sex,
+    clean_text,
     parse_date,
     parse_email,
     parse_name,
@@ -350,6 +351,9 @@ def test_names_accepted(typed: str, expected: str) -> None:
         ("Budi 123", "name.characters", {"found": "123"}),
         ("Budi_Santoso!", "name.characters", {"found": "!_"}),
         ("Budi 😀", "name.characters", {"found": "😀"}),
+        ("\u3164\u3164\u3164", "name.characters", {"found": "\u3164"}),  # invisible filler
+        ("Budi Sаntoso", "name.characters", {"found": "а"}),  # a Cyrillic look-alike "a"
+        ("Bu\u0301\u0301\u0301\u0301di", "name.characters", {"found": "\u0301"}),  # stacked
         ("A. -", "name.letters", {"min": 2}),
     ],
 )
@@ -358,7 +362,9 @@ def test_name_errors(typed: str, code: str, params: dict) -> None:
     assert (err.code, err.params) == (code, params)
 
 
-NAME_WORD = st.text(st.characters(categories=["Lu", "Ll"]), min_size=2, max_size=12)
+LATIN = st.characters(categories=["Lu", "Ll"], max_codepoint=0x24F).filter(
+    lambda c: "LATIN" in unicodedata.name(c, ""))
+NAME_WORD = st.text(LATIN, min_size=2, max_size=12)  # Latin letters, as on a KTP
 
 
 @given(st.lists(NAME_WORD, min_size=1, max_size=5))
@@ -393,3 +399,14 @@ def test_parsers_raise_only_field_error(text: str, today: date) -> None:
 @given(st.text(alphabet="0123456789 .-+()/@abcAgustus", max_size=24), st.dates())
 def test_parsers_raise_only_field_error_on_nearly_valid_text(text: str, today: date) -> None:
     only_field_errors(text, today)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("Jl. Bintang\x01 No. 1", "Jl. Bintang No. 1"),
+    ("Petani\u202e ikan", "Petani ikan"),  # a right-to-left override
+    ("Wira\u200bswasta", "Wiraswasta"),  # a zero-width space
+    ("  Jl.  Sudirman\n No. 5 ", "Jl. Sudirman No. 5"),
+])
+def test_free_text_is_stored_without_control_or_invisible_characters(typed: str,
+                                                                     stored: str) -> None:
+    assert clean_text(typed) == stored
