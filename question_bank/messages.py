@@ -132,6 +132,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file is too large ({size} bytes, max {limit})",
         "berkas terlalu besar ({size} byte, maks. {limit})",
     ),
+    "qb_too_many_rows": (
+        "the file has more than {limit} rows; a bank holds at most {limit} questions",
+        "berkas berisi lebih dari {limit} baris; bank soal paling banyak {limit} soal",
+    ),
+    "qb_unpacked_too_large": (
+        "the Excel file unpacks to more than {limit_mb} MB (not a question bank)",
+        "berkas Excel terurai menjadi lebih dari {limit_mb} MB (bukan bank soal)",
+    ),
     "qb_invalid": ("{detail}", "nilai tidak valid: {detail}"),
 }
 

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED_COLUMNS = ("id", "category", "difficulty", "text", "option_a", "option_b", "answer")
 EXPORT_COLUMNS = tuple(COLUMN_ALIASES)
 QUESTIONS_SHEETS = ("questions", "soal", "bank")
+# A bank file is small: a committee's bank has hundreds of questions in about a dozen columns.
+MAX_ROWS, MAX_COLUMNS, MAX_UNPACKED_MB = 5000, 40, 50
 META_SHEET = "meta"
 VERSION_KEYS = ("version", "versi")
 
@@ -106,6 +109,8 @@ def read_csv(data: bytes) -> Table:
     rows: list[tuple[int, list[Any]]] = []
     try:
         for number, record in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                raise TableError("qb_too_many_rows", limit=MAX_ROWS)
             if number == 1 and len(record) == 1 and record[0].strip().lower().startswith("sep="):
                 rows.append((number, []))  # Excel's delimiter hint line
                 continue
@@ -115,9 +120,23 @@ def read_csv(data: bytes) -> Table:
     return Table(rows)
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """A small file that unpacks to gigabytes (a zip bomb) is refused before it is opened."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise TableError("qb_xlsx_unreadable", detail=type(exc).__name__) from None
+    if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
+        raise TableError("qb_unpacked_too_large", limit_mb=MAX_UNPACKED_MB)
+
+
 def read_xlsx(data: bytes) -> Table:
+    """The questions sheet, read row by row within MAX_ROWS x MAX_COLUMNS whatever size the
+    sheet claims (a forged dimension of a million rows must not fill the memory)."""
     import openpyxl  # local: only needed for Excel files
 
+    _check_unpacked_size(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -127,10 +146,17 @@ def read_xlsx(data: bytes) -> Table:
     try:
         by_name = {ws.title.strip().lower(): ws for ws in wb.worksheets}
         sheet = next((by_name[n] for n in QUESTIONS_SHEETS if n in by_name), wb.worksheets[0])
-        rows = [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows: list[tuple[int, list[Any]]] = []
+        for i, r in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS,
+                                              values_only=True), start=1):
+            if i > MAX_ROWS and any(cell is not None for cell in r):
+                raise TableError("qb_too_many_rows", limit=MAX_ROWS)
+            rows.append((i, list(r)))
+        while rows and not any(cell is not None for cell in rows[-1][1]):
+            rows.pop()  # the empty rows a sheet may claim after its data
         version = None
         if META_SHEET in by_name and by_name[META_SHEET] is not sheet:
-            for meta in by_name[META_SHEET].iter_rows(values_only=True):
+            for meta in by_name[META_SHEET].iter_rows(max_row=50, max_col=2, values_only=True):
                 key = cell_text(meta[0]) if meta else None
                 if key and key.lower() in VERSION_KEYS and len(meta) > 1:
                     version = cell_text(meta[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
@@ -62,8 +63,10 @@ class BankService:
 
     async def prepare_import(self, data: bytes, filename: str, actor_id: int,
                              actor_name: str) -> ImportReport:
-        """Validate an uploaded file; a clean one is kept, pending the admin's confirmation."""
-        result = load_bank_bytes(data, filename)
+        """Validate an uploaded file; a clean one is kept, pending the admin's confirmation.
+        Reading and checking run in a worker thread: a large or hostile file never holds up
+        the bot (the timed test included)."""
+        result = await asyncio.to_thread(load_bank_bytes, data, filename)
         now = self._clock.now()
         bank = result.bank
         errors = list(result.errors) if bank is None else image_errors(bank, filename)
@@ -78,7 +81,7 @@ class BankService:
                                                     filename, content, actor_id, now)
                 await reviews.audit(conn, actor_id, actor_name, "bank_import_checked", now,
                                     detail={"import": import_id, "version": bank.version})
-            _, warnings = lint(bank, self._r.test.blueprint)
+            _, warnings = await asyncio.to_thread(lint, bank, self._r.test.blueprint)
             return ImportReport(filename, bank=bank, import_id=import_id, warnings=warnings)
         async with self._db.write() as conn:
             await reviews.audit(conn, actor_id, actor_name, "bank_import_rejected", now,
