@@ -234,13 +234,19 @@ async def on_submit(update: Update, context: BotContext) -> None:
         await show(query.message, lang, pos, context)
 
 
-def upload_of(message: Message) -> Upload | None:
+async def upload_of(message: Message, limit_mb: float) -> Upload | None:
+    """A photo, or a document with its name and first bytes (read when it is a type we take
+    and within the size limit), so that a file is judged by what it is."""
     if message.photo:
         largest = message.photo[-1]
         return Upload(largest.file_id, largest.file_unique_id, "photo", largest.file_size)
     if message.document:
         doc = message.document
-        return Upload(doc.file_id, doc.file_unique_id, doc.mime_type or "", doc.file_size)
+        head = None
+        if doc.mime_type in rv.reg.DOCUMENT_TYPES and (doc.file_size or 0) <= limit_mb * 2**20:
+            head = bytes((await (await doc.get_file()).download_as_bytearray())[:16])
+        return Upload(doc.file_id, doc.file_unique_id, doc.mime_type or "", doc.file_size,
+                      doc.file_name, head)
     return None
 
 
@@ -259,7 +265,8 @@ async def on_message(update: Update, context: BotContext) -> None:
     step = pos.step
     try:
         if step.kind == "document":
-            upload = upload_of(message)
+            upload = await upload_of(
+                message, context.services.config.recruitment.documents.max_file_mb)
             if upload is None:  # typed text, or a sticker, voice, video...
                 key = "reg.send_document" if message.text else "errors.doc.kind"
                 await message.reply_text(texts.get(lang, key))

@@ -42,7 +42,8 @@ def field_error(lang: str, error: FieldError, r: Recruitment, step_markup: Marku
     """What was wrong, with the one-tap way out where there is one: change the NIK, keep the
     NIK just typed (the other field asked again), take the e-mail address as corrected.
     Otherwise the step's own keyboard stays (the phone's «Kirim nomor saya»)."""
-    params: dict[str, object] = {**error.params, "contact": views.contact(lang, r)}
+    params: dict[str, object] = {**{k: texts.escape(v) for k, v in error.params.items()},
+                                 "contact": views.contact(lang, r)}
     if "fields" in params:
         names = [_t(lang, f"reg.label_{key}").lower() for key in str(params["fields"]).split(",")]
         params["what"] = _t(lang, "reg.and").join(names)

@@ -30,6 +30,28 @@ def accepts(kind: str, media_type: str) -> bool:
     return media_type in ACCEPTED[kind]
 
 
+# A file is what its name and its first bytes say, not only what the sender declared.
+EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"),
+              "image/png": (".png",)}
+SIGNATURES = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff",
+              "image/png": b"\x89PNG"}
+
+
+def check_file(media_type: str, file_name: str | None, size: int | None,
+               head: bytes | None) -> None:
+    """A document's name ends as its type says ("KTP.pdf.exe" is not a PDF), it is not
+    empty, and its first bytes are that type's (a web page named foto.png is not a PNG).
+    A Telegram photo is Telegram's own JPEG: nothing to check."""
+    if media_type == "photo":
+        return
+    if size == 0 or head == b"":
+        raise FieldError("doc.empty")
+    if not (file_name or "").lower().endswith(EXTENSIONS.get(media_type, ("\0",))):
+        raise FieldError("doc.name", name=file_name or "")
+    if head is not None and not head.startswith(SIGNATURES[media_type]):
+        raise FieldError("doc.content")
+
+
 def document_form(media_type: str) -> str:
     """How a stored document reads: a photo, a picture file, or a PDF (a text key)."""
     return {"photo": "photo", "application/pdf": "pdf"}.get(media_type, "image")

@@ -47,6 +47,8 @@ class Upload:
     file_unique_id: str
     media_type: str  # "photo" for a Telegram photo, else the document's MIME type
     file_size: int | None
+    file_name: str | None = None
+    head: bytes | None = None  # a document's first bytes, when they could be read
 
 
 class RegistrationService:
@@ -246,6 +248,7 @@ class RegistrationService:
                 raise FieldError("doc.type_photo" if kind == "photo" else "doc.type")
             if upload.file_size is not None and upload.file_size > limit:
                 raise FieldError("doc.size", limit_mb=f"{self._r.documents.max_file_mb:g}")
+            reg.check_file(upload.media_type, upload.file_name, upload.file_size, upload.head)
             doc = Document(kind, upload.file_id, upload.file_unique_id, upload.media_type,
                            upload.file_size, self._now())
             await store.put_document(conn, pos.application.applicant_id, doc)

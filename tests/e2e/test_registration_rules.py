@@ -129,6 +129,13 @@ async def test_wrong_documents_are_refused_and_change_nothing(
     assert "maksimal 5 MB" in (await reply(siti)).text
     await siti.send_voice()
     assert "pesan suara" in (await reply(siti)).text
+    # Files judged by what they are, not by what they declare:
+    await siti.send_document(b"%PDF-1.4 MZ", "KTP.pdf.exe", "application/pdf")
+    assert "Nama file «KTP.pdf.exe» tidak sesuai" in (await reply(siti)).text
+    await siti.send_document(b"<html><script>", "ktp.pdf", "application/pdf")
+    assert "Isi file itu tidak sesuai dengan jenisnya" in (await reply(siti)).text
+    await siti.send_document(b"", "ktp.pdf", "application/pdf")
+    assert "File itu kosong" in (await reply(siti)).text
     _, after, _ = await stored(bot, siti.id)
     assert after == before
     await siti.send_photo(b"a better ktp photo")  # replacing is allowed until submitting
@@ -144,6 +151,8 @@ async def test_wrong_documents_are_refused_and_change_nothing(
     assert "Pasfoto harus berupa gambar" in refused.text and "JPG atau PNG" in refused.text
     _, unchanged, _ = await stored(bot, siti.id)
     assert unchanged["photo"] == replaced["photo"]
+    await siti.send_document(b"<html>", "foto.html", "image/png")
+    assert "Nama file «foto.html»" in (await reply(siti)).text
     await siti.send_document(b"\x89PNG pasfoto", "pasfoto.png", "image/png")
     assert (await reply(siti)).text.startswith("✅ Pasfoto tersimpan (file gambar).")
 
