@@ -200,6 +200,13 @@ class OutboxSender:
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
         if method in ("edit_text", "edit_caption"):  # a message sent earlier, in its final state
             return await self._edit(row.chat_id, method, payload)
+        if method == "delete":  # messages that must go (an applicant erased their data)
+            try:
+                await self._bot.delete_messages(row.chat_id, payload["message_ids"],
+                                                rate_limit_args=payload.get("rate_limit_args"))
+            except BadRequest as exc:  # deleted already, or too old for a bot to delete
+                log.info("outbox row %s: messages not deleted: %s", row.id, exc.message)
+            return None
         if method == "media_group":
             album = [ALBUM_TYPES[item["type"]](item["media"], caption=item.get("caption"))
                      for item in payload["media"]]

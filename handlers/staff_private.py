@@ -46,7 +46,9 @@ async def send_next(message: Message, context: BotContext, actor_id: int) -> Non
         caption = f"{_t(f'reg.label_{doc.kind}')} · #{app_id}"
         send = message.reply_photo if doc.media_type == "photo" else message.reply_document
         try:
-            await send(doc.file_id, caption=caption, protect_content=True)
+            sent = await send(doc.file_id, caption=caption, protect_content=True)
+            await context.services.review.remember_copy(app_id, sent.chat_id, sent.message_id,
+                                                        is_card=False)
         except BadRequest as exc:  # a file Telegram no longer has: the card still comes
             log.warning("document of application %s not shown: %s", app_id, exc.message)
     card = await message.reply_text(offer.card, protect_content=True, reply_markup=(

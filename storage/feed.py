@@ -22,6 +22,13 @@ async def unposted(conn: aiosqlite.Connection, recruitment: str) -> list[tuple[i
         return [(r[0], r[1]) for r in await cur.fetchall()]
 
 
+async def drop_unposted(conn: aiosqlite.Connection, recruitment: str,
+                        application_id: int) -> None:
+    """An erased applicant's lines not posted yet are never posted."""
+    await conn.execute("DELETE FROM staff_feed WHERE recruitment = ? AND posted = 0 "
+                       "AND line LIKE ?", (recruitment, f"%#{application_id} %"))
+
+
 async def mark_posted(conn: aiosqlite.Connection, recruitment: str, up_to: int) -> None:
     await conn.execute("UPDATE staff_feed SET posted = 1 WHERE recruitment = ? AND id <= ?",
                        (recruitment, up_to))

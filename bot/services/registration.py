@@ -16,6 +16,7 @@ from bot.domain import registration as reg
 from bot.domain.fields import FieldError
 from bot.recruitment import Recruitment
 from bot.services.review import ReviewService
+from storage import cards, feed, outbox
 from storage import registrations as store
 from storage.db import Database
 from storage.registrations import Application, Document
@@ -296,9 +297,15 @@ class RegistrationService:
             application = await store.get_application(conn, applicant_id, self._r.code)
             if application is None:
                 return False
-            return await store.erase_personal_data(
-                conn, application.id, applicant_id, self._now()
-            )
+            if not await store.erase_personal_data(conn, application.id, applicant_id,
+                                                   self._now()):
+                return False
+            # What staff were shown goes too: their messages deleted, the outbox emptied.
+            for chat_id, message_ids in await cards.erase(conn, application.id):
+                await outbox.enqueue(conn, chat_id, {"method": "delete",
+                                                     "message_ids": message_ids}, self._now())
+            await feed.drop_unposted(conn, self._r.code, application.id)
+            return True
 
 
 class StaleAction(Exception):

@@ -71,12 +71,15 @@ class ReviewService:
         # Personal data: never forwarded or saved out of the group (protect_content).
         for method, media in items.items():
             if len(media) >= 2:
-                await outbox.enqueue(conn, staff, {"method": "media_group", "media": media,
-                                                   "protect_content": True}, now)
+                row = await outbox.enqueue(conn, staff, {"method": "media_group", "media": media,
+                                                         "protect_content": True}, now)
+                await cards.add(conn, application_id, staff, outbox_id=row, is_card=False,
+                                count=len(media))
             for item in media if len(media) == 1 else []:
-                await outbox.enqueue(conn, staff, {"method": method, method: item["media"],
-                                                   "caption": item["caption"],
-                                                   "protect_content": True}, now)
+                row = await outbox.enqueue(conn, staff, {"method": method, method: item["media"],
+                                                         "caption": item["caption"],
+                                                         "protect_content": True}, now)
+                await cards.add(conn, application_id, staff, outbox_id=row, is_card=False)
         title = (texts.get(STAFF_LANG, "staff.card_title_resubmitted", id=application_id,
                            items=item_labels(fixed)) if fixed else None)
         card = await self.card(conn, application_id, applicant_id, title)
@@ -96,10 +99,13 @@ class ReviewService:
         found = review.flags(profile, r.region.regency_code, today, list(shared))
         return card_text(application_id, profile, found, r.region.regency_name, shared, title)
 
-    async def remember_copy(self, application_id: int, chat_id: int, message_id: int) -> None:
-        """Another copy of a card was posted (/antrian): a decision edits it too."""
+    async def remember_copy(self, application_id: int, chat_id: int, message_id: int,
+                            is_card: bool = True) -> None:
+        """Another copy of a card was posted (/antrian, /periksa): a decision edits it too;
+        (not a card: one of its documents) /hapus deletes it."""
         async with self._db.write() as conn:
-            await cards.add(conn, application_id, chat_id, message_id=message_id)
+            await cards.add(conn, application_id, chat_id, message_id=message_id,
+                            is_card=is_card)
 
     async def _settle_cards(self, conn: aiosqlite.Connection, application_id: int,
                             applicant_id: int) -> None:

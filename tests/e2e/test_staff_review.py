@@ -287,3 +287,25 @@ async def test_only_group_admins_open_and_close_registration(
                                         ("Dave", "registration_open", 1),
                                         ("Dave", "close", 0),
                                         ("Bob", "registration_closed", 1)]
+
+
+async def test_erasing_after_submitting_removes_what_staff_were_shown(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    siti, card = await one_card(sim, bob, group)
+    await bob.send("/antrian", chat=group)  # a second copy of the card
+    copy = await bob.next_message_with("Pendaftaran #1 menunggu", chat=group)
+    posted = [m for m in group.history() if m.from_bot and "#1" in (m.text or "")]
+    assert len(posted) == 5  # three documents, the card, its /antrian copy
+    file_ids = [r[0] for r in await running.services.db.fetchall("SELECT file_id FROM documents")]
+    assert len(file_ids) == 3
+    await siti.send("/hapus")
+    confirm = await reply_with(siti, "Hapus pendaftaran")
+    await siti.click("Ya, hapus data saya", message=confirm)
+    await reply_with(siti, "telah dihapus")
+    await sim.wait_until(lambda: all(m.deleted for m in posted), 10)
+    assert card.deleted and copy.deleted
+    nik = Person().nik
+    rows = await running.services.db.fetchall("SELECT payload FROM outbox")
+    assert not [r for r in rows if nik in r[0] or any(f in r[0] for f in file_ids)]
