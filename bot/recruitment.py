@@ -140,6 +140,9 @@ class Results(_Model):
 
     show_score: bool = False
     release_unfilled_district_seats: bool = False
+    # Days after the announcement until the personal data (profile, documents) of everyone
+    # not accepted is erased; the accepted partners' is kept. None: kept (not advised).
+    keep_personal_data_days: Annotated[int, Field(ge=0)] | None = 90
 
 
 class Reminders(_Model):

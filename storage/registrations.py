@@ -213,6 +213,20 @@ async def erase_personal_data(
     return True
 
 
+async def erase_not_accepted(conn: aiosqlite.Connection, recruitment: str) -> int:
+    """The profile and documents of everyone in this recruitment who was not accepted (and
+    has no application in another one); their applications stay, without personal data."""
+    people = """
+        SELECT applicant_id FROM applications WHERE recruitment = ? AND status != 'accepted'
+        AND applicant_id NOT IN (SELECT applicant_id FROM applications WHERE recruitment != ?)
+    """
+    cur = await conn.execute(f"DELETE FROM profiles WHERE applicant_id IN ({people})",
+                             (recruitment, recruitment))
+    await conn.execute(f"DELETE FROM documents WHERE applicant_id IN ({people})",
+                       (recruitment, recruitment))
+    return cur.rowcount
+
+
 async def fix_deadlines_before(conn: aiosqlite.Connection, recruitment: str, until: datetime
                                 ) -> list[tuple[int, int, str, datetime]]:
     """Applications still to be fixed whose deadline falls before `until`: (application,

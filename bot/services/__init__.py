@@ -12,6 +12,7 @@ from bot.services.bank import BankService
 from bot.services.broadcasts import BroadcastService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.retention import RetentionService
 from bot.services.review import ReviewService
 from bot.services.review_drafts import ReviewDrafts
 from bot.services.review_queue import ReviewQueue
@@ -41,6 +42,7 @@ class Services:
     reminders: ReminderService
     broadcasts: BroadcastService
     staff_feed: StaffFeed
+    retention: RetentionService
     # Called after a transaction queued outbox messages; the runner points it at the sender.
     on_outbox: Callable[[], None] = field(default=lambda: None)
 
@@ -55,6 +57,7 @@ class Services:
         await self.selection.tick()
         await self.reminders.tick()
         await self.staff_feed.tick()
+        await self.retention.tick()
         self.notify_outbox()
 
     @classmethod
@@ -78,4 +81,5 @@ class Services:
             reminders=ReminderService(db, clock, config.recruitment),
             broadcasts=BroadcastService(db, clock, config.recruitment),
             staff_feed=StaffFeed(db, clock, config),
+            retention=RetentionService(db, clock, config.recruitment),
         )

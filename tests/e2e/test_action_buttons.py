@@ -3,7 +3,7 @@ passed -> choose a session; session started -> start the test; needs fixing -> f
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.clock import ManualClock
 from bot.runner import RunningBot
@@ -74,3 +74,33 @@ async def test_needs_fixing_opens_the_reopened_item_and_reminds_before_its_deadl
     assert len([m for m in sim.sent_messages(ani.id) if "Pengingat" in (m.text or "")]) == 1
     await ani.click("✏️ Perbaiki sekarang", message=reminder)
     await reply_with(ani, "alamat")  # the address prompt, the one item reopened
+
+
+async def test_the_personal_data_of_those_not_accepted_expires_after_the_announcement(
+    sim: Simulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    svc = bot.services
+    ids = []
+    for n, nik in enumerate(("5207014508950011", "5207014508950012")):
+        person = sim.user(f"P{n}")
+        applicant = await svc.applicants.seen(person.id, None, "id")
+        await fill_by_service(svc, applicant.id, nik=nik)
+        ids.append(applicant.id)
+    async with svc.db.write() as conn:  # the outcome of the selection, for this test
+        for applicant_id, status in zip(ids, ("accepted", "not_accepted"), strict=True):
+            await conn.execute("UPDATE applications SET status = ? WHERE applicant_id = ?",
+                               (status, applicant_id))
+    announced = svc.config.recruitment.stages.announcement
+    clock.set(announced + timedelta(days=89))
+    await svc.tick()
+    assert len(await svc.db.fetchall("SELECT 1 FROM profiles")) == 2  # not yet
+    clock.set(announced + timedelta(days=90))
+    await svc.tick()
+    kept = await svc.db.fetchall("SELECT applicant_id FROM profiles")
+    assert [r[0] for r in kept] == [ids[0]]  # the partner's data stays
+    docs = await svc.db.fetchall("SELECT DISTINCT applicant_id FROM documents")
+    assert [r[0] for r in docs] == [ids[0]]
+    statuses = await svc.db.fetchall("SELECT status FROM applications ORDER BY applicant_id")
+    assert [r[0] for r in statuses] == ["accepted", "not_accepted"]  # the record stays
+    audit = await svc.db.fetchall("SELECT action, detail FROM audit_log")
+    assert [r[0] for r in audit] == ["retention_erase"] and '"people": 1' in audit[0][1]
