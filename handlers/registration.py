@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import Message, ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, texts
@@ -226,6 +226,11 @@ async def on_submit(update: Update, context: BotContext) -> None:
         when = texts.format_datetime(lang, pos.application.submitted_at.astimezone(zone))
         await query.message.reply_text(texts.get(lang, "reg.submitted", when=when),
                                        reply_markup=rv.my_data_button(lang, pos))
+    elif outcome == "nik_taken":
+        r = context.services.config.recruitment
+        screen = rv.field_error(lang, FieldError("nik.taken"), r)
+        await query.message.reply_text(screen.text, reply_markup=InlineKeyboardMarkup([[
+            keyboards.button(texts.get(lang, "reg.fix_nik"), callbacks.Edit("nik"))]]))
     elif outcome in ("full", "closed"):
         await query.message.reply_text(window_text(lang, outcome, context))
     elif outcome == "incomplete":

@@ -133,12 +133,6 @@ async def set_profile_field(
     )
 
 
-async def nik_owner(conn: aiosqlite.Connection, nik: str) -> int | None:
-    async with conn.execute("SELECT applicant_id FROM profiles WHERE nik = ?", (nik,)) as cur:
-        row = await cur.fetchone()
-    return row[0] if row else None
-
-
 async def get_documents(conn: aiosqlite.Connection, applicant_id: int) -> dict[str, Document]:
     async with conn.execute(
         "SELECT * FROM documents WHERE applicant_id = ?", (applicant_id,)
@@ -181,11 +175,15 @@ async def count_submitted(conn: aiosqlite.Connection, recruitment: str) -> int:
 
 
 async def mark_submitted(conn: aiosqlite.Connection, application_id: int, now: datetime) -> bool:
+    """Submit, taking the profile's NIK with it. Raises sqlite3.IntegrityError (and changes
+    nothing) if another application of this recruitment that still counts holds that NIK."""
     cur = await conn.execute(
         f"""
         UPDATE applications
         SET status = 'submitted', submitted_at = ?, editing = NULL, reopened = '[]',
-            updated_at = ?
+            updated_at = ?,
+            nik = (SELECT nik FROM profiles WHERE profiles.applicant_id =
+                   applications.applicant_id)
         WHERE id = ? AND status IN {OPEN_STATUSES}
         """,
         (to_db(now), to_db(now), application_id),

@@ -22,7 +22,7 @@ from storage.db import Database
 from storage.registrations import Application, Document
 
 WindowState = Literal["open", "not_yet", "closed", "full"]
-SubmitOutcome = Literal["submitted", "incomplete", "closed", "full", "not_open"]
+SubmitOutcome = Literal["submitted", "incomplete", "closed", "full", "not_open", "nik_taken"]
 
 
 @dataclass(frozen=True)
@@ -171,10 +171,6 @@ class RegistrationService:
                 raise FieldError("nik.conflicts_stored", nik=str(value),
                                  fields=",".join(clashing))
             reg.cross_check(profile, today)
-            if key == "nik":
-                owner = await store.nik_owner(conn, str(value))
-                if owner is not None and owner != pos.application.applicant_id:
-                    raise FieldError("nik.taken")
             await self._store_field(conn, pos, key, value)
 
         return await self._change(applicant_id, reg.Step("field", key), apply)
@@ -192,9 +188,6 @@ class RegistrationService:
             if pos.application.status == "needs_fix" and not set(clashing) <= set(
                     pos.application.reopened):
                 raise StaleAction(pos)  # only what the committee reopened may change
-            owner = await store.nik_owner(conn, str(value))
-            if owner is not None and owner != pos.application.applicant_id:
-                raise FieldError("nik.taken")
             await self._store_field(conn, pos, "nik", value)
             for key in clashing:
                 await store.set_profile_field(conn, pos.application.applicant_id, key, None,
@@ -207,10 +200,7 @@ class RegistrationService:
     ) -> None:
         assert pos.application
         applicant_id = pos.application.applicant_id
-        try:
-            await store.set_profile_field(conn, applicant_id, key, value, self._now())
-        except sqlite3.IntegrityError:
-            raise FieldError("nik.taken") from None
+        await store.set_profile_field(conn, applicant_id, key, value, self._now())
         if key == "experience" and value == 0:
             await store.set_profile_field(conn, applicant_id, "experience_detail", None,
                                           self._now())
@@ -288,7 +278,10 @@ class RegistrationService:
                 if state != "open":
                     return ("full" if state == "full" else "closed"), pos
             fixed = pos.application.reopened if pos.application.status == "needs_fix" else ()
-            await store.mark_submitted(conn, pos.application.id, self._now())
+            try:
+                await store.mark_submitted(conn, pos.application.id, self._now())
+            except sqlite3.IntegrityError:
+                return "nik_taken", pos  # held by another submitted application
             await self._review.queue_card(conn, pos.application.id, applicant_id, fixed)
             return "submitted", await self._position(conn, applicant_id)
 

@@ -73,14 +73,23 @@ async def test_nik_sex_and_birth_date_mismatch_are_explained(
     assert profile["sex"] == "F" and profile["birth_date"] is None
 
 
-async def test_one_registration_per_nik(sim: Simulator, bot: RunningBot) -> None:
-    first, second = sim.user("First"), sim.user("Second")
-    await register(first)
-    await to_field(second)
-    await second.send("5207014508950003")
-    assert "sudah terdaftar di akun lain" in (await reply(second)).text
-    profile, _, _ = await stored(bot, second.id)
-    assert profile["nik"] is None
+async def test_a_nik_is_held_by_a_submitted_application_not_by_whoever_types_it(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    siti, mallory = sim.user("Siti"), sim.user("Mallory")
+    # Mallory fills in Siti's NIK: typing it locks nobody out, and tells nobody anything.
+    await register(mallory)
+    await register(siti)
+    assert "sudah diterima" in (await submit(mallory)).text
+    # Siti submits: refused while Mallory's application holds her NIK, with a way out.
+    refused = await submit(siti)
+    assert refused.text.startswith("Pendaftaran belum terkirim")
+    assert refused.buttons == [["✏️ Ubah NIK"]] and "bps5207@bps.go.id" in refused.text
+    rows = await bot.services.db.fetchall("SELECT id, status FROM applications ORDER BY id")
+    assert [r[1] for r in rows] == ["submitted", "registering"]
+    # The committee releases it by failing the application that took it; Siti submits.
+    await bot.services.review.decide(rows[0][0], "fail", 1, "Panitia", "NIK milik orang lain")
+    assert "sudah diterima" in (await submit(siti)).text
 
 
 async def test_bad_phone_and_email(sim: Simulator, bot: RunningBot) -> None:
