@@ -9,8 +9,10 @@ from pathlib import Path
 
 def backup(source: Path, destination: Path) -> Path:
     """Copy the live database to `destination` page by page, as one consistent snapshot."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = destination.with_suffix(destination.suffix + ".partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # a copy of personal data: its owner's alone, from the start
     with sqlite3.connect(source) as src, sqlite3.connect(partial) as dst:
         src.backup(dst)
     partial.replace(destination)  # never leaves a half-written file under the real name

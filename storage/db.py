@@ -38,6 +38,12 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def private_file(path: Path) -> None:
+    """Create `path` (if missing) readable and writable by its owner only, and keep it so."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+
+
 async def _connect(path: Path | str) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
@@ -45,6 +51,7 @@ async def _connect(path: Path | str) -> aiosqlite.Connection:
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA busy_timeout = 5000")
     await conn.execute("PRAGMA synchronous = NORMAL")
+    await conn.execute("PRAGMA secure_delete = ON")  # erased data is overwritten, not left
     return conn
 
 
@@ -129,8 +136,9 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if str(path) != ":memory:":  # personal data: only the bot's own user may read it
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_file(Path(path))
         writer = await _connect(path)
         try:
             await migrate(writer)

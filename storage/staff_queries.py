@@ -43,14 +43,16 @@ async def search(conn: aiosqlite.Connection, recruitment: str, term: str, limit:
                  ) -> list[dict[str, Any]]:
     """By part of the name (any case), the NIK (or its beginning), or the Telegram username."""
     term = term.strip()
+    # % and _ are what they are, not LIKE's wildcards ("/cari %" must not list everyone).
+    literal = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return await _all(
         conn,
         f"SELECT p.id AS application_id, a.id AS applicant_id, p.status, f.full_name, f.nik, "
         f"a.username {_JOINED} "
-        "WHERE p.recruitment = ? AND (lower(f.full_name) LIKE '%' || lower(?) || '%' "
+        "WHERE p.recruitment = ? AND (lower(f.full_name) LIKE '%' || lower(?) || '%' ESCAPE '\\' "
         "   OR f.nik LIKE ? || '%' OR lower(a.username) = lower(?)) "
         "ORDER BY p.id LIMIT ?",
-        (recruitment, term, term if term.isdigit() else "-", term.lstrip("@"), limit),
+        (recruitment, literal, term if term.isdigit() else "-", term.lstrip("@"), limit),
     )
 
 

@@ -16,6 +16,7 @@ def test_dockerfile_copies_only_existing_project_files() -> None:
 
 def test_systemd_unit_runs_the_bot_after_checking_its_config() -> None:
     unit = (ROOT / "deploy" / "mitra-bot.service").read_text()
+    assert "UMask=0077" in unit and "StateDirectoryMode=0700" in unit  # personal data
     assert "ExecStartPre=/opt/mitra-bot/.venv/bin/python -m bot check-config" in unit
     assert "ExecStart=/opt/mitra-bot/.venv/bin/python -m bot\n" in unit
     assert "EnvironmentFile=" in unit and "BOT_TOKEN" not in unit.split("[Service]")[1]
