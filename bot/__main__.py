@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import logredact
 from bot.configerror import ConfigError
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def setup_logging(level: str) -> None:
     )
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+    logredact.install()
 
 
 def backup_now(settings: Settings, args: list[str]) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -48,10 +48,16 @@ async def active(conn: aiosqlite.Connection) -> StoredBank | None:
     return _row(row) if row else None
 
 
+PENDING_FOR = timedelta(hours=1)  # an import not activated within this expires
+
+
 async def activate(conn: aiosqlite.Connection, bank_id: int, now: datetime) -> bool:
-    """Make a pending import the active bank (the previous one retires); once only."""
+    """Make a pending import the active bank (the previous one retires); once only, within
+    PENDING_FOR of its check. Every other pending import is cancelled: an old "Aktifkan"
+    button can never bring back a file that a newer activation superseded."""
     async with conn.execute(
-        "SELECT 1 FROM question_banks WHERE id = ? AND status = 'pending'", (bank_id,)
+        "SELECT 1 FROM question_banks WHERE id = ? AND status = 'pending' AND created_at >= ?",
+        (bank_id, to_db(now - PENDING_FOR)),
     ) as cur:
         if await cur.fetchone() is None:
             return False
@@ -60,6 +66,7 @@ async def activate(conn: aiosqlite.Connection, bank_id: int, now: datetime) -> b
         "UPDATE question_banks SET status = 'active', activated_at = ? WHERE id = ?",
         (to_db(now), bank_id),
     )
+    await conn.execute("UPDATE question_banks SET status = 'cancelled' WHERE status = 'pending'")
     return True
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from bot.clock import ManualClock
 from question_bank import Bank, bundled_bank, export_bank_bytes
 from tests.e2e.conftest import StartBot, make_config
 from tests.e2e.test_staff_commands import ask
@@ -95,3 +96,23 @@ async def test_the_public_bank_is_flagged_and_an_import_reports_the_linters_warn
     await bob.next_message_with("aktif mulai sekarang", chat=group)
     status = await ask(carol, group, "/banksoal")
     assert "(impor panitia)" in status and "tidak dipakai" not in status
+
+
+async def test_an_old_activate_button_never_brings_back_a_superseded_or_stale_import(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path, clock: ManualClock
+) -> None:
+    running, _, _, _ = await staff_setup(sim, bot_runner, tmp_path)
+    bank = running.services.bank
+    files = [export_bank_bytes(Bank(version=v, questions=bundled_bank().questions), "yaml")
+             for v in ("lama", "baru", "telat")]
+    old = await bank.prepare_import(files[0], "lama.yaml", 1, "Bob")
+    new = await bank.prepare_import(files[1], "baru.yaml", 1, "Bob")
+    assert old.import_id and new.import_id
+    assert await bank.decide_import(new.import_id, True, 1, "Bob")
+    assert not await bank.decide_import(old.import_id, True, 1, "Bob")  # superseded
+    assert (await bank.active())[0] == "baru"
+    late = await bank.prepare_import(files[2], "telat.yaml", 1, "Bob")
+    assert late.import_id
+    clock.advance(hours=2)
+    assert not await bank.decide_import(late.import_id, True, 1, "Bob")  # expired
+    assert (await bank.active())[0] == "baru"
