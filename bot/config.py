@@ -66,10 +66,12 @@ class Settings(BaseSettings):
             if missing:
                 raise ValueError(f"BOT_MODE=webhook also needs {', '.join(missing)}")
             secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
-            if not (1 <= len(secret) <= 256) or not all(
+            if not (32 <= len(secret) <= 256) or not all(
                 c.isascii() and (c.isalnum() or c in "_-") for c in secret
             ):
-                raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+                raise ValueError("WEBHOOK_SECRET must be 32-256 characters of A-Z a-z 0-9 _ - "
+                                 "(make one with: python -c 'import secrets; "
+                                 "print(secrets.token_urlsafe(32))')")
         return self
 
     @property

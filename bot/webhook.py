@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
@@ -19,6 +20,7 @@ from telegram.ext import Application
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+REMEMBERED = 10_000  # update ids kept to refuse a replayed update
 
 
 class WebhookServer:
@@ -38,6 +40,8 @@ class WebhookServer:
         self._listen, self._port = listen, port
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
+        self._seen: set[int] = set()  # the latest REMEMBERED update ids
+        self._order: deque[int] = deque()
 
     async def start(self) -> None:
         web_app = web.Application()
@@ -62,9 +66,17 @@ class WebhookServer:
             return web.Response(status=403, text="forbidden")
         try:
             data = json.loads(await request.read())
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an update object")
             update = Update.de_json(data, self._app.bot)
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="bad update")
+        if update.update_id in self._seen:  # a replay (or Telegram's retry): handled once
+            return web.Response(text="ok")
+        self._seen.add(update.update_id)
+        self._order.append(update.update_id)
+        if len(self._order) > REMEMBERED:
+            self._seen.discard(self._order.popleft())
         await self._app.update_queue.put(update)
         return web.Response(text="ok")
 

@@ -21,13 +21,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SECRET = "s3cret-token_1-long-enough-for-32-chars"
+
+
 async def test_webhook_mode_answers_and_refuses_a_wrong_secret(
     sim: Simulator, bot_runner: StartBot, tmp_path: Path
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     config = make_config(sim, tmp_path / "db.sqlite3", bot_mode="webhook", webhook_url=url,
-                         webhook_secret="s3cret-token_1", webhook_port=port)
+                         webhook_secret=SECRET, webhook_port=port)
     running = await bot_runner(config)
     assert running.webhook is not None
     assert not any(c.method == "getUpdates" for c in sim.calls)
@@ -42,11 +45,23 @@ async def test_webhook_mode_answers_and_refuses_a_wrong_secret(
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
             async with http.post(url, json=forged, headers=headers) as resp:
                 assert resp.status == 403
+        signed = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        for body in ([forged], "null", 7):  # not an update object: refused, no crash
+            async with http.post(url, json=body, headers=signed) as resp:
+                assert resp.status == 400
+        replayed = {**forged, "update_id": 5000, "message": {
+            **forged["message"], "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+        for _ in range(2):  # the same update twice (a replay): handled once
+            async with http.post(url, json=replayed, headers=signed) as resp:
+                assert resp.status == 200
+        assert (await alice.next_message_with("Bantuan")).text.startswith("Bantuan")
         async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
             assert resp.status == 200 and (await resp.json())["ok"] is True
     await alice.send("/help")  # the next real update is still served, and nothing else was
-    assert (await alice.next_message()).text.startswith("Bantuan")
-    assert len(sim.sent_messages(alice.id)) == 2  # the forged /start got no answer
+    help_again = await alice.next_message_with("Bantuan")
+    assert help_again.text.startswith("Bantuan")
+    assert len(sim.sent_messages(alice.id)) == 3  # start, the replayed /help once, this /help
 
 
 def max_overlap(intervals: list[tuple[float, float]]) -> int:

@@ -99,6 +99,11 @@ def test_webhook_mode_needs_url_and_valid_secret() -> None:
     with pytest.raises(ValueError, match="WEBHOOK_SECRET must be"):
         Settings(_env_file=None, bot_mode="webhook", webhook_url="https://x/y",
                  webhook_secret="has spaces")
+    with pytest.raises(ValueError, match="WEBHOOK_SECRET must be 32-256"):  # guessable
+        Settings(_env_file=None, bot_mode="webhook", webhook_url="https://x/y",
+                 webhook_secret="x")
+    assert Settings(_env_file=None, bot_mode="webhook", webhook_url="https://x/y",
+                    webhook_secret="a" * 32).webhook_secret
 
 
 def test_file_url_derived_from_base_url() -> None:
