@@ -8,9 +8,17 @@ import time
 from typing import Literal
 
 from telegram import ChatMember, Update
-from telegram.ext import Application, ChatMemberHandler
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    ChatMemberHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot import texts
 from bot.context import BotContext
+from bot.services.review import STAFF_LANG
 
 ROLE_TTL_SECONDS = 60.0
 ROLES_KEY = "staff_roles"
@@ -52,7 +60,21 @@ async def on_member_change(update: Update, context: BotContext) -> None:
     _cache(context)[new.user.id] = (_role(new.status), time.monotonic() + ROLE_TTL_SECONDS)
 
 
+async def anonymous(update: Update, context: BotContext) -> None:
+    """An administrator posting as the group is nobody in particular: asked to post as
+    themselves, and served nothing (no personal data to an unidentified account)."""
+    message = update.effective_message
+    assert message is not None
+    if message.text and message.text.startswith("/"):
+        await message.reply_text(texts.get(STAFF_LANG, "staff.anonymous"))
+    raise ApplicationHandlerStop
+
+
 def register(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
     if staff_chat_id is not None:
         app.add_handler(ChatMemberHandler(on_member_change, ChatMemberHandler.CHAT_MEMBER,
                                           chat_id=staff_chat_id))
+        # Before every staff handler: a message sent as the group itself (anonymous admin).
+        app.add_handler(MessageHandler(filters.Chat(staff_chat_id)
+                                       & filters.SenderChat(staff_chat_id), anonymous),
+                        group=-1)

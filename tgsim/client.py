@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from .models import CallbackAnswer, SimMessage
 from .render import bot_user_dict, chat_dict, member_dict, message_dict, user_dict
 
+ANONYMOUS_ADMIN_ID = 1087968824  # Telegram's GroupAnonymousBot
+
 if TYPE_CHECKING:
     from .simulator import PendingCallback, Simulator
 
@@ -102,13 +104,19 @@ class SimUser:
 
     # ---- sending --------------------------------------------------------------------
     async def send(self, text: str, chat: SimChat | SimUser | int | None = None,
-                   reply_to: SimMessage | None = None) -> SimMessage:
+                   reply_to: SimMessage | None = None, anonymous: bool = False) -> SimMessage:
+        """`anonymous`: an administrator posting as the group itself (Telegram then names the
+        group as sender_chat and GroupAnonymousBot as the sender)."""
         entities = None
         if text.startswith("/"):
             command = text.split()[0] if text.split() else text
             entities = [{"type": "bot_command", "offset": 0,
                          "length": len(command.encode("utf-16-le")) // 2}]
-        extra = {"reply_to_message_id": reply_to.message_id} if reply_to else {}
+        extra: dict[str, Any] = {"reply_to_message_id": reply_to.message_id} if reply_to else {}
+        if anonymous:
+            extra["sender_chat"] = chat_dict(self._chat(chat))
+            extra["from"] = {"id": ANONYMOUS_ADMIN_ID, "is_bot": True, "first_name": "Group",
+                             "username": "GroupAnonymousBot"}
         return self._post(chat, kind="text", text=text, entities=entities, extra=extra)
 
     async def edit(self, message: SimMessage, text: str) -> SimMessage:

@@ -107,3 +107,15 @@ async def test_staff_commands_from_outside_the_group_give_nothing(
     assert len(refused) == len(STAFF_COMMANDS)
     flag = await running.services.db.fetchone("SELECT count(*) FROM recruitment_flags")
     assert flag[0] == 0
+
+
+async def test_an_anonymous_administrator_is_asked_to_post_as_themselves(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    _, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    await two_applicants(sim, bob, group)
+    sent = await bob.send("/data 1", chat=group, anonymous=True)
+    answer = await bob.reply_to(sent)
+    assert "admin anonim" in answer.text and "NIK" not in answer.text
+    assert "Siti Aminah" not in answer.text  # nothing served to an unidentified account
+    assert "NIK: 5207014508950003" in await ask(bob, group, "/data 1")  # as himself: served
