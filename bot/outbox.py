@@ -22,7 +22,7 @@ from collections import deque
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
+from telegram import Bot, InlineKeyboardMarkup, InputFile, InputMediaDocument, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
@@ -208,12 +208,17 @@ class OutboxSender:
                 log.info("outbox row %s: messages not deleted: %s", row.id, exc.message)
             return None
         if method == "media_group":
-            album = [ALBUM_TYPES[item["type"]](item["media"], caption=item.get("caption"))
+            album = [ALBUM_TYPES[item["type"]](await self._renamed(item["media"],
+                                                                    item.get("filename")),
+                                               caption=item.get("caption"))
                      for item in payload["media"]]
             messages = await self._bot.send_media_group(
                 row.chat_id, album, protect_content=payload.get("protect_content"),
                 rate_limit_args=payload.get("rate_limit_args"))
             return messages[0].message_id
+        if method == "document":
+            payload["document"] = await self._renamed(payload["document"],
+                                                      payload.pop("filename", None))
         send = {
             "message": self._bot.send_message,
             "photo": self._bot.send_photo,
@@ -221,6 +226,14 @@ class OutboxSender:
         }[method]
         message = await send(row.chat_id, **payload)
         return message.message_id
+
+    async def _renamed(self, file_id: str, filename: str | None) -> str | InputFile:
+        """A document under `filename` (sent again as a file; Telegram keeps a file's name),
+        or as it is."""
+        if not filename:
+            return file_id
+        data = await (await self._bot.get_file(file_id)).download_as_bytearray()
+        return InputFile(bytes(data), filename=filename)
 
     async def _edit(self, chat_id: int, method: str, payload: dict[str, Any]) -> int:
         edit = (self._bot.edit_message_text if method == "edit_text"

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, texts
 from bot.context import BotContext
+from bot.domain.registration import EXTENSION_OF
 from bot.services import review_markup
 from bot.services.review import STAFF_LANG
 from handlers import staff_roles
@@ -43,10 +44,17 @@ async def send_next(message: Message, context: BotContext, actor_id: int) -> Non
         return
     app_id = offer.application_id
     for doc in offer.documents:
-        caption = f"{_t(f'reg.label_{doc.kind}')} · #{app_id}"
-        send = message.reply_photo if doc.media_type == "photo" else message.reply_document
+        label = _t(f"reg.label_{doc.kind}")
+        caption = f"{label} · #{app_id}"
         try:
-            sent = await send(doc.file_id, caption=caption, protect_content=True)
+            if doc.media_type == "photo":
+                sent = await message.reply_photo(doc.file_id, caption=caption,
+                                                 protect_content=True)
+            else:  # under the committee's name, never the applicant's file name
+                data = await (await context.bot.get_file(doc.file_id)).download_as_bytearray()
+                name = f"{label}-{app_id}.{EXTENSION_OF[doc.media_type]}"
+                sent = await message.reply_document(InputFile(bytes(data), filename=name),
+                                                    caption=caption, protect_content=True)
             await context.services.review.remember_copy(app_id, sent.chat_id, sent.message_id,
                                                         is_card=False)
         except BadRequest as exc:  # a file Telegram no longer has: the card still comes

@@ -33,6 +33,7 @@ def accepts(kind: str, media_type: str) -> bool:
 # A file is what its name and its first bytes say, not only what the sender declared.
 EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"),
               "image/png": (".png",)}
+EXTENSION_OF = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 SIGNATURES = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff",
               "image/png": b"\x89PNG"}
 

@@ -66,8 +66,13 @@ class ReviewService:
             doc = documents.get(kind)
             if doc is not None:
                 method = "photo" if doc.media_type == "photo" else "document"
-                caption = f"{texts.get(STAFF_LANG, f'reg.label_{kind}')} · #{application_id}"
-                items[method].append({"type": method, "media": doc.file_id, "caption": caption})
+                label = texts.get(STAFF_LANG, f"reg.label_{kind}")
+                item = {"type": method, "media": doc.file_id,
+                        "caption": f"{label} · #{application_id}"}
+                if method == "document":  # under our name, never the applicant's file name
+                    extension = reg.EXTENSION_OF[doc.media_type]
+                    item["filename"] = f"{label}-{application_id}.{extension}"
+                items[method].append(item)
         # Personal data: never forwarded or saved out of the group (protect_content).
         for method, media in items.items():
             if len(media) >= 2:
@@ -78,6 +83,7 @@ class ReviewService:
             for item in media if len(media) == 1 else []:
                 row = await outbox.enqueue(conn, staff, {"method": method, method: item["media"],
                                                          "caption": item["caption"],
+                                                         "filename": item.get("filename"),
                                                          "protect_content": True}, now)
                 await cards.add(conn, application_id, staff, outbox_id=row, is_card=False)
         title = (texts.get(STAFF_LANG, "staff.card_title_resubmitted", id=application_id,

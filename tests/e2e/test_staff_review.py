@@ -51,6 +51,9 @@ async def test_submitted_application_is_reviewed_and_the_applicant_told(
     documents, card = await card_for(bob, group)
     assert [d.kind for d in documents] == ["photo", "photo", "document"]
     assert all(m.protect_content for m in (*documents, card))  # personal data stays put
+    # the ijazah under the committee's name, never the applicant's file name
+    assert documents[2].file and documents[2].file.get("file_name") == "Ijazah-1.pdf"
+    assert sim.file_bytes(documents[2].file["file_id"]).startswith(b"%PDF")
     album = {d.media_group_id for d in documents[:2]}
     assert len(album) == 1 and None not in album  # KTP and photo together
     assert "KTP" in documents[0].text and "Ijazah" in documents[2].text
