@@ -140,6 +140,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the Excel file unpacks to more than {limit_mb} MB (not a question bank)",
         "berkas Excel terurai menjadi lebih dari {limit_mb} MB (bukan bank soal)",
     ),
+    "qb_caged_time": (
+        "reading the file took too long; it is not read (a bank file reads in seconds)",
+        "membaca berkas terlalu lama sehingga dihentikan (bank soal terbaca dalam hitungan detik)",
+    ),
+    "qb_caged_memory": (
+        "reading the file needed too much memory; it is not read (not a question bank)",
+        "membaca berkas butuh memori terlalu besar sehingga dihentikan (bukan bank soal)",
+    ),
     "qb_invalid": ("{detail}", "nilai tidak valid: {detail}"),
 }
 

@@ -10,14 +10,17 @@ from bot.recruitment import Recruitment
 from question_bank import (
     Bank,
     LoadError,
+    LoadResult,
     bank_fingerprint,
     bundled_bank,
+    cage,
     check_blueprint,
     export_bank_bytes,
     image_errors,
     load_bank_bytes,
 )
 from question_bank.lint import LintWarning, lint
+from question_bank.loaders import WHOLE_FILE
 from storage import banks, reviews
 from storage.db import Database
 
@@ -64,9 +67,14 @@ class BankService:
     async def prepare_import(self, data: bytes, filename: str, actor_id: int,
                              actor_name: str) -> ImportReport:
         """Validate an uploaded file; a clean one is kept, pending the admin's confirmation.
-        Reading and checking run in a worker thread: a large or hostile file never holds up
-        the bot (the timed test included)."""
-        result = await asyncio.to_thread(load_bank_bytes, data, filename)
+        The file is read in a cage (question_bank.cage: another process, limited memory and
+        time) and linted in a worker thread: a large or hostile file never holds up the bot,
+        the timed test included."""
+        try:
+            result = await cage.run(load_bank_bytes, data, filename)
+        except cage.Caged as caged:
+            result = LoadResult(None, [LoadError.make(filename, WHOLE_FILE, None,
+                                                      f"qb_caged_{caged.reason}")])
         now = self._clock.now()
         bank = result.bank
         errors = list(result.errors) if bank is None else image_errors(bank, filename)

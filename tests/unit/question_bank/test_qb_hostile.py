@@ -3,6 +3,7 @@ rows and the full width, a zip bomb, a file with more rows than any bank."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import threading
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from question_bank import load_bank_bytes
+from question_bank import cage, load_bank_bytes
 from question_bank.tabular import MAX_ROWS
 from tests.unit.question_bank.test_qb_loaders import GOOD, HEADER, csv_bytes, xlsx_bytes
 
@@ -66,11 +67,42 @@ def test_more_rows_than_any_bank_is_refused() -> None:
         assert result.bank is None and f"more than {MAX_ROWS} rows" in result.errors[0].message
 
 
-async def test_an_imported_file_is_read_and_checked_off_the_event_loop(
+def hog_memory() -> int:
+    return len(bytearray(4 * 1024 * 1024 * 1024))  # 4 GiB: past the cage's ceiling
+
+
+def never_ends() -> None:
+    while True:
+        pass
+
+
+def answer() -> int:
+    return 42
+
+
+async def test_a_reader_in_the_cage_is_stopped_for_memory_or_time_and_the_bot_goes_on() -> None:
+    assert await cage.run(answer) == 42
+    with pytest.raises(cage.Caged) as memory:
+        await cage.run(hog_memory)
+    assert memory.value.reason == "memory"
+    ticks = 0
+
+    async def meanwhile() -> None:  # the bot's own loop keeps running while the reader spins
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    beat = asyncio.create_task(meanwhile())
+    with pytest.raises(cage.Caged) as time_out:
+        await cage.run(never_ends, seconds=1.0)
+    beat.cancel()
+    assert time_out.value.reason == "time" and ticks > 1000
+
+
+async def test_an_import_is_read_in_the_cage_and_linted_off_the_event_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_recruitment_file: Path
 ) -> None:
-    """Reading a file made by others (and linting it) runs in a worker thread: the bot's loop,
-    which serves the timed test, is never the one doing it."""
     import bot.services.bank as bank_module
     from bot.clock import ManualClock
     from bot.recruitment import load_recruitment
@@ -78,15 +110,20 @@ async def test_an_imported_file_is_read_and_checked_off_the_event_loop(
     from storage.db import Database
 
     loop_thread = threading.current_thread()
-    seen: list[threading.Thread] = []
-    for name in ("load_bank_bytes", "lint"):
-        real = getattr(bank_module, name)
+    caged: list[object] = []
+    linted: list[threading.Thread] = []
+    real_run, real_lint = cage.run, bank_module.lint
 
-        def spy(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
-            seen.append(threading.current_thread())
-            return _real(*args, **kwargs)
+    async def spy_run(function: Any, *args: Any, **kwargs: Any) -> Any:
+        caged.append(function)
+        return await real_run(function, *args, **kwargs)
 
-        monkeypatch.setattr(bank_module, name, spy)
+    def spy_lint(*args: Any, **kwargs: Any) -> Any:
+        linted.append(threading.current_thread())
+        return real_lint(*args, **kwargs)
+
+    monkeypatch.setattr(bank_module.cage, "run", spy_run)
+    monkeypatch.setattr(bank_module, "lint", spy_lint)
     db = await Database.open(tmp_path / "db.sqlite3")
     try:
         recruitment = load_recruitment(example_recruitment_file)
@@ -96,5 +133,6 @@ async def test_an_imported_file_is_read_and_checked_off_the_event_loop(
                                               "bank.yaml", 1, "Bob")
     finally:
         await db.close()
-    assert report.bank is not None and len(seen) == 2
-    assert all(thread is not loop_thread for thread in seen)
+    assert report.bank is not None
+    assert caged == [bank_module.load_bank_bytes]
+    assert linted and all(thread is not loop_thread for thread in linted)
