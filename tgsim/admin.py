@@ -7,6 +7,7 @@ import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 from aiohttp import web
 
@@ -195,10 +196,26 @@ async def read_body(request: web.Request) -> dict[str, Any]:
     return body
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+REQUEST_HEADER = "X-Sim-Request"  # set by the playground's page; a cross-site form cannot
+
+
+def _from_this_machines_page(request: web.Request) -> bool:
+    """A control call (acting as a person) only from the playground's own page: a loopback
+    Host (no DNS rebinding), the page's own header (no cross-site form or text/plain POST,
+    which a browser sends without asking), and, when the browser names one, the same Origin."""
+    host = (request.url.host or "").strip("[]")
+    origin = request.headers.get("Origin")
+    same_origin = origin is None or urlparse(origin).netloc == request.host
+    return host in LOOPBACK_HOSTS and request.headers.get(REQUEST_HEADER) == "1" and same_origin
+
+
 async def handle_post(request: web.Request) -> web.Response:
     handler = POSTS.get(request.match_info["action"])
     if handler is None:
         raise web.HTTPNotFound()
+    if not _from_this_machines_page(request):
+        raise _error(web.HTTPForbidden, "only the playground page on this machine may do that")
     body = await read_body(request)
     return web.json_response(await handler(_sim(request), body))
 

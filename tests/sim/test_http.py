@@ -15,7 +15,8 @@ from tgsim import Simulator
 
 @pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
+    # as the playground's page does: its own header on every control call
+    async with aiohttp.ClientSession(headers={"X-Sim-Request": "1"}) as session:
         yield session
 
 

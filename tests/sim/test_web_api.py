@@ -26,7 +26,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 async def post(http: aiohttp.ClientSession, url: str, body: Any, status: int = 200) -> Any:
     kwargs = {"data": body} if isinstance(body, aiohttp.FormData) else {"json": body}
-    async with http.post(url, **kwargs) as r:
+    async with http.post(url, headers={"X-Sim-Request": "1"}, **kwargs) as r:
         assert r.status == status, await r.text()
         return await r.json()
 
@@ -217,3 +217,22 @@ async def test_html_source_follows_sends_edits_and_copies(sim: Simulator,
     assert by_id[photo_id]["reply_markup"] == kb and by_id[photo_id]["edit_count"] == 2
     assert by_id[copy["message_id"]]["html"] == "<b>KTP</b> ok"
     assert by_id[copy["message_id"]]["file"] == by_id[photo_id]["file"]
+
+
+async def test_control_calls_come_only_from_the_playground_page_on_this_machine(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """A web page the user visits cannot act as them: no cross-site form or text/plain POST
+    (no page header), no other Origin, no other Host (DNS rebinding)."""
+    url = f"{sim.url}/sim/users"
+    for headers, kwargs in (
+        ({}, {"json": {"first_name": "Mallory"}}),  # no page header
+        ({"Content-Type": "text/plain"}, {"data": '{"first_name": "Mallory"}'}),
+        ({"X-Sim-Request": "1", "Origin": "http://evil.example"}, {"json": {"first_name": "M"}}),
+        ({"X-Sim-Request": "1", "Host": "evil.example"}, {"json": {"first_name": "M"}}),
+    ):
+        async with http.post(url, headers=headers, **kwargs) as r:
+            assert r.status == 403, headers
+    assert not [u for u in sim.users.values() if u.first_name in ("Mallory", "M")]
+    made = await post(http, url, {"first_name": "Budi"})  # the page itself: allowed
+    assert made["first_name"] == "Budi"

@@ -7,10 +7,12 @@
   /* GET (no body), POST JSON (object) or POST multipart (FormData); throws on HTTP errors. */
   async function api(path, body, signal) {
     const init = { signal };
-    if (body instanceof FormData) Object.assign(init, { method: "POST", body });
-    else if (body !== undefined) {
+    /* The header proves the call comes from this page (a cross-site form cannot set it). */
+    if (body instanceof FormData) {
+      Object.assign(init, { method: "POST", body, headers: { "X-Sim-Request": "1" } });
+    } else if (body !== undefined) {
       Object.assign(init, { method: "POST", body: JSON.stringify(body),
-        headers: { "Content-Type": "application/json" } });
+        headers: { "Content-Type": "application/json", "X-Sim-Request": "1" } });
     }
     const r = await fetch(path, init);
     const data = await r.json().catch(() => null);
