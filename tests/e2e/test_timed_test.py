@@ -205,3 +205,23 @@ async def test_two_hundred_race_for_a_hundred_seats(
     booked = await running.services.db.fetchone(
         "SELECT count(*) FROM applications WHERE status = 'session_booked'")
     assert seats[0] == 100 and booked[0] == 100
+
+
+async def test_a_double_tap_after_the_deadline_is_answered_in_words_not_an_apology(
+    sim: Simulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    budi = sim.user("Budi")
+    question = await in_the_test(bot, budi, clock)
+    # One answer first: the chat's updates are handled in order, so by then the bot has
+    # recorded when the test started (its clock runs from there).
+    question = await tap(budi, "A")
+    option_a, option_b = question.button_data[0][0], question.button_data[0][1]
+    clock.advance(minutes=61)  # past the deadline, before the tick has seen it
+    answers = await asyncio.gather(budi.click_data(option_a, question),
+                                   budi.click_data(option_b, question))
+    assert {a.text for a in answers} <= {"Waktu tes sudah habis; jawaban itu tidak dapat "
+                                         "diterima lagi.",
+                                         "Tes ini sudah selesai; jawaban tidak dapat diubah lagi."}
+    await reply_with(budi, "Waktu habis")
+    await bot.outbox.idle.wait()
+    assert not [m for m in sim.sent_messages(budi.id) if "gangguan" in (m.text or "")]
