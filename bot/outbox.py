@@ -204,8 +204,12 @@ class OutboxSender:
             try:
                 await self._bot.delete_messages(row.chat_id, payload["message_ids"],
                                                 rate_limit_args=payload.get("rate_limit_args"))
-            except BadRequest as exc:  # deleted already, or too old for a bot to delete
+            except BadRequest as exc:  # too old for a bot to delete (48 h): blank them
                 log.info("outbox row %s: messages not deleted: %s", row.id, exc.message)
+                for message_id in payload["message_ids"] if payload.get("notice") else []:
+                    with contextlib.suppress(BadRequest):  # a text becomes the notice; a photo
+                        await self._bot.edit_message_text(  # or file cannot, and stays
+                            payload["notice"], chat_id=row.chat_id, message_id=message_id)
             return None
         if method == "media_group":
             album = [ALBUM_TYPES[item["type"]](await self._renamed(item["media"],

@@ -11,12 +11,14 @@ from typing import Literal
 
 import aiosqlite
 
+from bot import texts
 from bot.clock import Clock
 from bot.domain import registration as reg
 from bot.domain.fields import FieldError
 from bot.recruitment import Recruitment
+from bot.services import review_markup
 from bot.services.review import ReviewService
-from storage import cards, feed, outbox
+from storage import cards, feed, outbox, reviews
 from storage import registrations as store
 from storage.db import Database
 from storage.registrations import Application, Document
@@ -295,9 +297,13 @@ class RegistrationService:
                 return False
             # What staff were shown goes too: their messages deleted, the outbox emptied.
             for chat_id, message_ids in await cards.erase(conn, application.id):
-                await outbox.enqueue(conn, chat_id, {"method": "delete",
-                                                     "message_ids": message_ids}, self._now())
+                await outbox.enqueue(conn, chat_id, {
+                    "method": "delete", "message_ids": message_ids,
+                    "notice": texts.get(review_markup.LANG, "staff.erased_notice")}, self._now())
             await feed.drop_unposted(conn, self._r.code, application.id)
+            # That it happened is kept; what was erased is not.
+            await reviews.audit(conn, 0, "pendaftar", "applicant_erased", self._now(),
+                                applicant_id, {"application": application.id})
             return True
 
 

@@ -312,3 +312,6 @@ async def test_erasing_after_submitting_removes_what_staff_were_shown(
     nik = Person().nik
     rows = await running.services.db.fetchall("SELECT payload FROM outbox")
     assert not [r for r in rows if nik in r[0] or any(f in r[0] for f in file_ids)]
+    audit = await running.services.db.fetchall(
+        "SELECT action, detail FROM audit_log WHERE action = 'applicant_erased'")
+    assert len(audit) == 1 and nik not in audit[0][1]  # that it happened, not what was erased
