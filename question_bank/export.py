@@ -12,7 +12,7 @@ import yaml
 
 from question_bank.loaders import format_of
 from question_bank.schema import LETTERS, Bank, bank_fingerprint
-from question_bank.tabular import EXPORT_COLUMNS, META_SHEET
+from question_bank.tabular import EXPORT_COLUMNS, FORMULA_STARTS, META_SHEET
 
 Format = Literal["yaml", "csv", "xlsx"]
 CSV_DELIMITER = ";"  # what Excel with Indonesian regional settings expects
@@ -76,8 +76,14 @@ def _csv(bank: Bank) -> bytes:
     version = _custom_version(bank)
     if version is not None:
         writer.writerow([f"# version: {version}"])
-    writer.writerows(_rows(bank))
+    # A cell starting like a formula gets an apostrophe (read back without it by the loader):
+    # a spreadsheet opening this CSV never evaluates a question's text.
+    writer.writerows([[inert(value) for value in row] for row in _rows(bank)])
     return buffer.getvalue().encode("utf-8-sig")  # BOM: Excel then reads UTF-8 correctly
+
+
+def inert(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def _xlsx(bank: Bank) -> bytes:

@@ -31,6 +31,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED_COLUMNS = ("id", "category", "difficulty", "text", "option_a", "option_b", "answer")
 EXPORT_COLUMNS = tuple(COLUMN_ALIASES)
 QUESTIONS_SHEETS = ("questions", "soal", "bank")
+FORMULA_STARTS = ("=", "+", "-", "@")  # how a spreadsheet recognises a formula
 # A bank file is small: a committee's bank has hundreds of questions in about a dozen columns.
 MAX_ROWS, MAX_COLUMNS, MAX_UNPACKED_MB = 5000, 40, 50
 META_SHEET = "meta"
@@ -73,6 +74,8 @@ def cell_text(value: Any) -> str | None:
     else:
         text = str(value)
     text = text.strip()
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
+        text = text[1:]  # written inert by our export (question_bank.export.inert)
     return text or None
 
 

@@ -7,9 +7,11 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from question_bank.tabular import FORMULA_STARTS as TABULAR_FORMULA_STARTS
+
 # A cell starting with one of these is a formula to Excel or LibreOffice (or becomes one when
 # the sheet is saved as CSV); OWASP's advice: make it text with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = (*TABULAR_FORMULA_STARTS, "\t", "\r")
 
 
 def safe(value: Any) -> Any:

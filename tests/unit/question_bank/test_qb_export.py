@@ -70,3 +70,16 @@ def test_unsupported_export_format(tmp_path: Path) -> None:
         export_bank(make_bank(per_category=1), tmp_path / "bank.json")
     with pytest.raises(ValueError, match="unsupported"):
         export_bank_bytes(make_bank(per_category=1), "pdf")
+
+
+def test_a_csv_export_never_holds_a_live_formula_and_reads_back_the_same() -> None:
+    from question_bank import Bank, bundled_bank, export_bank_bytes, load_bank_bytes
+
+    first = bundled_bank().questions[0]
+    tricky = first.model_copy(update={"text": "=1+1 adalah ...", "explanation": "-2 dan +2"})
+    bank = Bank(version="uji", questions=(tricky, *bundled_bank().questions[1:]))
+    data = export_bank_bytes(bank, "csv")
+    assert b"'=1+1 adalah" in data and b"'-2 dan +2" in data  # inert in a spreadsheet
+    back = load_bank_bytes(data, "bank.csv").bank
+    assert back is not None and back.questions[0].text == "=1+1 adalah ..."
+    assert back.questions[0].explanation == "-2 dan +2"
