@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, texts
@@ -249,7 +250,10 @@ async def upload_of(message: Message, limit_mb: float) -> Upload | None:
         doc = message.document
         head = None
         if doc.mime_type in rv.reg.DOCUMENT_TYPES and (doc.file_size or 0) <= limit_mb * 2**20:
-            head = bytes((await (await doc.get_file()).download_as_bytearray())[:16])
+            try:
+                head = bytes((await (await doc.get_file()).download_as_bytearray())[:16])
+            except TelegramError:  # unreadable now: judged by its name and type alone
+                head = None
         return Upload(doc.file_id, doc.file_unique_id, doc.mime_type or "", doc.file_size,
                       doc.file_name, head)
     return None

@@ -67,7 +67,7 @@ async def ask(query: CallbackQuery, context: BotContext, application_id: int,
         reply_markup=ForceReply(selective=True, input_field_placeholder=_t(
             f"staff.{kind}_placeholder", id=application_id)))
     await context.services.review_drafts.prompt_sent(application_id, user.id, kind,
-                                                     prompt.message_id)
+                                                     prompt.chat_id, prompt.message_id)
 
 
 async def on_card_button(update: Update, context: BotContext) -> None:
@@ -161,8 +161,8 @@ async def on_prompt_reply(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     if replied is None:
         return
-    answer = await context.services.review_drafts.reply(user.id, replied.message_id,
-                                                        message.text)
+    answer = await context.services.review_drafts.reply(user.id, message.chat_id,
+                                                        replied.message_id, message.text)
     if answer is None:
         return
     await _answered(message, answer)

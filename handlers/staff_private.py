@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, texts
@@ -57,8 +57,9 @@ async def send_next(message: Message, context: BotContext, actor_id: int) -> Non
                                                     caption=caption, protect_content=True)
             await context.services.review.remember_copy(app_id, sent.chat_id, sent.message_id,
                                                         is_card=False)
-        except BadRequest as exc:  # a file Telegram no longer has: the card still comes
-            log.warning("document of application %s not shown: %s", app_id, exc.message)
+        except TelegramError as exc:  # a file Telegram no longer has: the card still comes
+            log.warning("document of application %s not shown: %s", app_id,
+                        type(exc).__name__)
     card = await message.reply_text(offer.card, protect_content=True, reply_markup=(
         InlineKeyboardMarkup.de_json(review_markup.main(app_id, private=True), message.get_bot())))
     await context.services.review.remember_copy(app_id, card.chat_id, card.message_id)

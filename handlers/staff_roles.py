@@ -8,6 +8,7 @@ import time
 from typing import Literal
 
 from telegram import ChatMember, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -21,15 +22,17 @@ from bot.context import BotContext
 from bot.services.review import STAFF_LANG
 
 ROLE_TTL_SECONDS = 60.0
+UNKNOWN_TTL_SECONDS = 10.0  # a failed lookup is asked again soon
 ROLES_KEY = "staff_roles"
 Role = Literal["admin", "member", "none"]
 
 
-def _role(status: str) -> Role:
-    if status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER):
+def _role(member: ChatMember) -> Role:
+    if member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER):
         return "admin"
-    if status in (ChatMember.MEMBER, ChatMember.RESTRICTED):
-        return "member"
+    if member.status == ChatMember.MEMBER or (
+            member.status == ChatMember.RESTRICTED and getattr(member, "is_member", False)):
+        return "member"  # (a restricted user who left the group is not)
     return "none"
 
 
@@ -46,9 +49,12 @@ async def role_of(context: BotContext, user_id: int) -> Role:
     cached = _cache(context).get(user_id)
     if cached and cached[1] > time.monotonic():
         return cached[0]
-    member = await context.bot.get_chat_member(staff_chat, user_id)
-    role = _role(member.status)
-    _cache(context)[user_id] = (role, time.monotonic() + ROLE_TTL_SECONDS)
+    try:
+        role = _role(await context.bot.get_chat_member(staff_chat, user_id))
+        ttl = ROLE_TTL_SECONDS
+    except TelegramError:  # someone the group never saw, or Telegram unreachable: not staff
+        role, ttl = "none", UNKNOWN_TTL_SECONDS
+    _cache(context)[user_id] = (role, time.monotonic() + ttl)
     return role
 
 
@@ -57,7 +63,7 @@ async def on_member_change(update: Update, context: BotContext) -> None:
     if change is None:
         return
     new = change.new_chat_member
-    _cache(context)[new.user.id] = (_role(new.status), time.monotonic() + ROLE_TTL_SECONDS)
+    _cache(context)[new.user.id] = (_role(new), time.monotonic() + ROLE_TTL_SECONDS)
 
 
 async def anonymous(update: Update, context: BotContext) -> None:

@@ -79,7 +79,7 @@ async def start_application(
         VALUES (?, ?, ?, ?)
         ON CONFLICT (applicant_id, recruitment) DO UPDATE SET
             status = 'registering', consent_at = NULL, declarations = '{}', editing = NULL,
-            submitted_at = NULL, reopened = '[]', updated_at = excluded.updated_at
+            submitted_at = NULL, reopened = '[]', nik = NULL, updated_at = excluded.updated_at
         WHERE applications.status = 'withdrawn'
         """,
         (applicant_id, recruitment, to_db(now), to_db(now)),
@@ -199,7 +199,7 @@ async def erase_personal_data(
         """
         UPDATE applications
         SET status = 'withdrawn', consent_at = NULL, declarations = '{}', editing = NULL,
-            reopened = '[]', updated_at = ?
+            reopened = '[]', nik = NULL, updated_at = ?
         WHERE id = ? AND status IN ('registering', 'needs_fix', 'submitted')
         """,
         (to_db(now), application_id),
@@ -220,6 +220,8 @@ async def erase_not_accepted(conn: aiosqlite.Connection, recruitment: str) -> in
     """
     cur = await conn.execute(f"DELETE FROM profiles WHERE applicant_id IN ({people})",
                              (recruitment, recruitment))
+    await conn.execute("UPDATE applications SET nik = NULL WHERE recruitment = ? "
+                       "AND status != 'accepted'", (recruitment,))
     await conn.execute(f"DELETE FROM documents WHERE applicant_id IN ({people})",
                        (recruitment, recruitment))
     return cur.rowcount

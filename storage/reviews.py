@@ -134,15 +134,16 @@ class Draft:
     prompt_kind: str | None = None       # a prompt waiting for a reply: 'reason' or 'note'
     prompt_message_id: int | None = None
     asked_at: datetime | None = None
+    prompt_chat_id: int | None = None    # message ids are per chat: where it was asked
 
 
 _DRAFT_COLUMNS = ("items", "note", "deadline_days", "typed_reason", "prompt_kind",
-                  "prompt_message_id", "asked_at")
+                  "prompt_message_id", "asked_at", "prompt_chat_id")
 
 
 def _draft(row: Any) -> Draft:
     return Draft(tuple(json.loads(row[0])), row[1], row[2], row[3], row[4], row[5],
-                 from_db(row[6]) if row[6] else None)
+                 from_db(row[6]) if row[6] else None, row[7])
 
 
 async def get_draft(conn: aiosqlite.Connection, application_id: int, actor_id: int) -> Draft:
@@ -161,7 +162,7 @@ async def put_draft(conn: aiosqlite.Connection, application_id: int, actor_id: i
     draft = dataclasses.replace(await get_draft(conn, application_id, actor_id), **changes)
     values = (json.dumps(list(draft.items)), draft.note, draft.deadline_days,
               draft.typed_reason, draft.prompt_kind, draft.prompt_message_id,
-              to_db(draft.asked_at) if draft.asked_at else None)
+              to_db(draft.asked_at) if draft.asked_at else None, draft.prompt_chat_id)
     columns = ", ".join(_DRAFT_COLUMNS)
     await conn.execute(
         f"""
@@ -175,13 +176,15 @@ async def put_draft(conn: aiosqlite.Connection, application_id: int, actor_id: i
     return draft
 
 
-async def prompted(conn: aiosqlite.Connection, actor_id: int, prompt_message_id: int
-                   ) -> tuple[int, Draft] | None:
-    """The draft whose prompt (that message) this staff member was asked to reply to."""
+async def prompted(conn: aiosqlite.Connection, actor_id: int, chat_id: int,
+                   prompt_message_id: int) -> tuple[int, Draft] | None:
+    """The draft whose prompt (that message, in that chat) this staff member was asked to
+    reply to."""
     async with conn.execute(
         f"SELECT application_id, {', '.join(_DRAFT_COLUMNS)} FROM review_drafts "
-        "WHERE actor_id = ? AND prompt_message_id = ? AND prompt_kind IS NOT NULL",
-        (actor_id, prompt_message_id),
+        "WHERE actor_id = ? AND prompt_chat_id = ? AND prompt_message_id = ? "
+        "AND prompt_kind IS NOT NULL",
+        (actor_id, chat_id, prompt_message_id),
     ) as cur:
         row = await cur.fetchone()
     return (row[0], _draft(row[1:])) if row else None

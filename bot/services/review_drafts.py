@@ -62,15 +62,17 @@ class ReviewDrafts:
         return await self._put(application_id, actor_id, deadline_days=days)
 
     async def prompt_sent(self, application_id: int, actor_id: int, kind: PromptKind,
-                          message_id: int) -> None:
+                          chat_id: int, message_id: int) -> None:
         """The prompt this staff member (and only they) may reply to, from now."""
         await self._put(application_id, actor_id, prompt_kind=kind, typed_reason=None,
-                        prompt_message_id=message_id, asked_at=self._clock.now())
+                        prompt_chat_id=chat_id, prompt_message_id=message_id,
+                        asked_at=self._clock.now())
 
-    async def reply(self, actor_id: int, prompt_message_id: int, text: str) -> Reply | None:
+    async def reply(self, actor_id: int, chat_id: int, prompt_message_id: int,
+                    text: str) -> Reply | None:
         """A reply to a prompt: None unless it answers this staff member's own open prompt.
         The prompt closes either way; a reason waits for confirmation, a note is kept."""
-        found = await reviews.prompted(self._db.reader, actor_id, prompt_message_id)
+        found = await reviews.prompted(self._db.reader, actor_id, chat_id, prompt_message_id)
         if found is None:
             return None
         application_id, draft = found

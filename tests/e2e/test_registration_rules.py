@@ -334,3 +334,20 @@ async def test_a_sticker_where_a_name_is_asked_changes_nothing(
     assert "silakan ketik jawabannya" in answer and "nama lengkap" in answer
     profile, _, _ = await stored(bot, siti.id)
     assert profile == {}
+
+
+async def test_erasing_frees_the_nik_and_registering_again_still_works(
+    sim: Simulator, bot: RunningBot
+) -> None:
+    siti, other = sim.user("Siti"), sim.user("Other")
+    await register(siti)
+    assert "sudah diterima" in (await submit(siti)).text
+    await siti.send("/hapus")
+    await siti.click(t("id", "reg.erase_yes"), message=await reply(siti))
+    assert "telah dihapus" in (await reply(siti)).text
+    rows = await bot.services.db.fetchall("SELECT nik FROM applications")
+    assert [r[0] for r in rows] == [None]  # erased means erased: no NIK kept anywhere
+    await register(other)  # the same NIK, now free
+    assert "sudah diterima" in (await submit(other)).text
+    await siti.send("/daftar")  # starting again is never a crash
+    assert "Sebelum mendaftar" in (await reply(siti)).text
