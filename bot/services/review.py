@@ -51,12 +51,11 @@ class ReviewService:
             return
         now = self._clock.now()
         r = self._config.recruitment
-        if not r.review.group_cards:  # one line in the group's feed; review in private
-            profile = await store.get_profile(conn, applicant_id)
-            name = texts.escape(profile.get("full_name") or "")
+        if not r.review.group_cards:
+            # One line in the group's feed: a number, no personal data (nothing to erase later).
             line = (texts.get(STAFF_LANG, "staff.feed_resubmitted", id=application_id,
-                              name=name, items=item_labels(fixed)) if fixed else
-                    texts.get(STAFF_LANG, "staff.feed_submitted", id=application_id, name=name))
+                              items=item_labels(fixed)) if fixed else
+                    texts.get(STAFF_LANG, "staff.feed_submitted", id=application_id))
             await feed.add(conn, r.code, line, now)
             return
         documents = await store.get_documents(conn, applicant_id)
