@@ -46,7 +46,7 @@ async def test_the_practice_review_shows_each_right_answer(
         await tap(ani, LETTERS[chosen[position]])
     screen = await tap(ani, "🏁 Selesai")
     await tap(ani, "Ya, selesai")
-    done = await reply_with(ani, "Latihan selesai")
+    done = await reply_with(ani, "Latihan selesai:")  # the score, not the closed screen
     assert "2 dari 5 benar" in done.text
     review = await reply_with(ani, "Pembahasan latihan")
     assert review.message_id > done.message_id and len(review.text) <= MESSAGE_LIMIT

@@ -29,7 +29,7 @@ async def test_practice_any_number_of_times_not_scored(sim: Simulator, bot: Runn
             await ani.click("A", message=question)
         await ani.click("🏁 Selesai", message=question)
         await ani.click("Ya, selesai", message=question)
-        assert "dari 5 benar" in (await reply_with(ani, "Latihan selesai")).text
+        assert "dari 5 benar" in (await reply_with(ani, "Latihan selesai:")).text
         await reply_with(ani, "Pembahasan latihan")  # (tests/e2e/test_practice_review.py)
     row = await bot.services.db.fetchone("SELECT count(*) FROM attempts WHERE kind = 'test'")
     assert row[0] == 0

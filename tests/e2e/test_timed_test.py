@@ -92,7 +92,7 @@ async def test_book_answer_all_change_some_and_finish(
     question = await tap(siti, "🏁 Selesai")
     assert "0</b> soal belum dijawab" in question.text or "0 soal belum" in question.text
     await tap(siti, "Ya, selesai")
-    done = await reply_with(siti, "soal dijawab")
+    done = await reply_with(siti, "Tes selesai. ")  # the reply, not the closed screen
     assert "30 dari 30 soal dijawab" in done.text
     await closed(siti, question)  # no longer asks "Selesaikan tes sekarang?"
     assert question.text.startswith("Tes · 30/30 soal dijawab")
