@@ -67,6 +67,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import os
 import random
 import sys
 import tempfile
@@ -567,6 +568,7 @@ async def run_scenario(name: str, args: argparse.Namespace, tmp: Path) -> dict[s
         result["pauses"] = [(round(at - go, 1), round(length, 1), scope)
                             for at, length, scope in PAUSES]
         result["prep_seconds"] = bot.prep_seconds
+        result["load"] = os.getloadavg()[0]  # another process competing for the CPU shows here
     finally:
         if child.returncode is None:
             await say("FAST")
@@ -682,7 +684,8 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None
         if r.get("log_counts"):
             print(f"  bot log records (WARNING+): {r['log_counts']}")
         print(f"  bot CPU {r['bot_cpu']:.1f} s; harness CPU {r['harness_cpu']:.1f} s; "
-              f"preparation (untimed) {r['prep_seconds']:.1f} s")
+              f"preparation (untimed) {r['prep_seconds']:.1f} s; machine load (1 min) at the "
+              f"end {r['load']:.2f} on {os.cpu_count()} CPUs")
     if "A" in results:
         idle = results["A"]
         lines = []
