@@ -67,6 +67,9 @@ def recruitment_file(tmp: Path, n: int) -> Path:
     for session in data["sessions"]:
         if session["code"] == "S1":
             session["capacity"] = max(int(session["capacity"]), n)
+    # A benchmark, like the playground: the scored test may draw from the bundled bank (a real
+    # recruitment refuses it, and /mulai would give nobody a question).
+    data["test"]["allow_bundled_bank"] = True
     path = tmp / "recruitment.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     return path
