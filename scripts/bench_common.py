@@ -60,7 +60,7 @@ class WatchedSimulator(Simulator):
 
     def touch(self, msg: SimMessage | None = None) -> None:
         super().touch(msg)
-        if msg is None or not msg.from_bot:
+        if msg is None or not msg.from_bot or msg.deleted:  # a deleted screen is no new one
             return
         now = time.perf_counter()
         first = self.first_waiters.get(msg.chat_id)
@@ -91,6 +91,7 @@ class Tally:
     first_tap: float | None = None
     last_edit: float | None = None
     lost_taps: int = 0  # tapped, no edit before the time limit
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (tapped, took), s
 
 
 def press(sim: Simulator, user: SimUser, msg: SimMessage, data: str) -> PendingCallback:
@@ -109,6 +110,9 @@ def press(sim: Simulator, user: SimUser, msg: SimMessage, data: str) -> PendingC
 
 async def person(sim: WatchedSimulator, user: SimUser, index: int, cfg: dict[str, Any],
                  go: float, deadline: float, tally: Tally) -> None:
+    """Start, then tap answers. The updated question is either an edit of the question message
+    or, when the kind of screen changes (a question with a picture is a photo, which Telegram
+    cannot edit into text or back), a new bot message with buttons that replaces it."""
     loop = asyncio.get_running_loop()
     rng = random.Random(cfg["seed"] * 1_000_003 + index)
     first: asyncio.Future[tuple[float, SimMessage]] = loop.create_future()
@@ -127,8 +131,11 @@ async def person(sim: WatchedSimulator, user: SimUser, index: int, cfg: dict[str
             return
         row = msg.button_data[0]
         data = row[rng.randrange(len(row))]
+        key = (msg.chat_id, msg.message_id)
         edited: asyncio.Future[float] = loop.create_future()
-        sim.edit_waiters[(msg.chat_id, msg.message_id)] = (msg.edit_count, edited)
+        fresh: asyncio.Future[tuple[float, SimMessage]] = loop.create_future()
+        sim.edit_waiters[key] = (msg.edit_count, edited)
+        sim.first_waiters[user.id] = fresh
         tapped = time.perf_counter()
         tally.taps += 1
         if tally.first_tap is None:
@@ -136,12 +143,23 @@ async def person(sim: WatchedSimulator, user: SimUser, index: int, cfg: dict[str
         press(sim, user, msg, data)
         try:
             async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
-                seen = await edited
+                await asyncio.wait({edited, fresh}, return_when=asyncio.FIRST_COMPLETED)
+                if not fresh.done() and not msg.buttons:  # an old screen lost its buttons
+                    await fresh
+                if fresh.done():
+                    seen, msg = fresh.result()
+                else:
+                    seen = edited.result()
         except TimeoutError:
-            sim.edit_waiters.pop((msg.chat_id, msg.message_id), None)
             tally.lost_taps += 1
             return
+        finally:
+            if sim.edit_waiters.get(key, (0, None))[1] is edited:
+                del sim.edit_waiters[key]
+            if sim.first_waiters.get(user.id) is fresh:
+                del sim.first_waiters[user.id]
         tally.latencies.append(seen - tapped)
+        tally.timeline.append((tapped - go, seen - tapped))
         tally.last_edit = max(tally.last_edit or 0.0, seen - go)
 
 
@@ -192,6 +210,7 @@ async def run_load(cfg: dict[str, Any], sim: WatchedSimulator, users: list[SimUs
                           for m in chat.messages.values() if m.from_bot)
     return {
         "n": len(users),
+        "timeline": tally.timeline,
         "wall": wall,
         "timed_out": time.perf_counter() >= deadline,
         "with_q1": len(tally.q1_at),

@@ -24,7 +24,7 @@ At GO the `--n` applicants send /mulai and answer `--answers` questions each by 
 option on the question message, thinking `--think` s (+-50 %) in between
 (`bench_common.run_load`); latency is tap -> updated question as observed in the simulator: the
 question message edited or, where a question with a picture replaces a text one or back, the
-new message (`bench_common.person` waits for an edit only: `person` here generalises it). The
+new message (`bench_common.person` follows both). The
 wait from /mulai to question 1 is measured too: a pause that falls on the start shows there.
 
 - A "idle": nothing else happens.
@@ -68,7 +68,6 @@ import dataclasses
 import json
 import logging
 import os
-import random
 import sys
 import tempfile
 import time
@@ -84,14 +83,12 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:  # the project's packages, and scripts/ as a namespace package
     sys.path.insert(0, str(ROOT))
 
-from scripts import bench_common  # noqa: E402
 from scripts.bench_common import (  # noqa: E402
     TOKEN,
     Counter,
     WatchedSimulator,
     call_stats,
     emit,
-    press,
     run_load,
 )
 from scripts.bench_test import (  # noqa: E402
@@ -104,7 +101,6 @@ from scripts.bench_test import (  # noqa: E402
     ratio,
     recruitment_file,
 )
-from tgsim import Simulator  # noqa: E402
 
 SCENARIOS = {
     "A": "idle: no staff traffic",
@@ -137,78 +133,8 @@ def make_documents(sim: Any, count: int) -> list[dict[str, list[Any]]]:
     return out
 
 
-TAPS: list[tuple[float, float]] = []  # (tapped, seconds after GO; tap -> updated question)
-
-
-class ScreenSimulator(WatchedSimulator):
-    """bench_common's WatchedSimulator, except that a message being deleted is no new screen
-    (its touch would otherwise resolve a waiter for "a bot message with buttons")."""
-
-    def touch(self, msg: Any = None) -> None:
-        if msg is not None and msg.deleted:
-            Simulator.touch(self, msg)
-        else:
-            super().touch(msg)
-
-
-async def person(sim: Any, user: Any, index: int, cfg: dict[str, Any], go: float,
-                 deadline: float, tally: Any) -> None:
-    """`bench_common.person`, generalised: the updated question is either an edit of the
-    question message or, when the kind of screen changes (a question with a picture is a photo,
-    which Telegram cannot edit into text or back), a new bot message with buttons that replaces
-    it. (`bench_common.person` waits for the edit only and stalls at the first picture.)"""
-    loop = asyncio.get_running_loop()
-    rng = random.Random(cfg["seed"] * 1_000_003 + index)
-    first: asyncio.Future[tuple[float, Any]] = loop.create_future()
-    sim.first_waiters[user.id] = first
-    await user.send(cfg["start_command"])
-    try:
-        async with asyncio.timeout(deadline - time.perf_counter()):
-            at, msg = await first
-    except TimeoutError:
-        sim.first_waiters.pop(user.id, None)
-        return
-    tally.q1_at.append(at - go)
-    for _ in range(cfg["answers"]):
-        await asyncio.sleep(cfg["think"] * rng.uniform(0.5, 1.5))
-        if time.perf_counter() >= deadline:
-            return
-        row = msg.button_data[0]
-        data = row[rng.randrange(len(row))]
-        key = (msg.chat_id, msg.message_id)
-        edited: asyncio.Future[float] = loop.create_future()
-        fresh: asyncio.Future[tuple[float, Any]] = loop.create_future()
-        sim.edit_waiters[key] = (msg.edit_count, edited)
-        sim.first_waiters[user.id] = fresh
-        tapped = time.perf_counter()
-        tally.taps += 1
-        if tally.first_tap is None:
-            tally.first_tap = tapped - go
-        press(sim, user, msg, data)
-        try:
-            async with asyncio.timeout(max(0.0, deadline - time.perf_counter())):
-                await asyncio.wait({edited, fresh}, return_when=asyncio.FIRST_COMPLETED)
-                if not fresh.done() and not msg.buttons:  # an old screen lost its buttons
-                    await fresh
-                if fresh.done():
-                    seen, msg = fresh.result()
-                else:
-                    seen = edited.result()
-        except TimeoutError:
-            tally.lost_taps += 1
-            return
-        finally:
-            if sim.edit_waiters.get(key, (0, None))[1] is edited:
-                del sim.edit_waiters[key]
-            if sim.first_waiters.get(user.id) is fresh:
-                del sim.first_waiters[user.id]
-        tally.latencies.append(seen - tapped)
-        tally.last_edit = max(tally.last_edit or 0.0, seen - go)
-        TAPS.append((tapped - go, seen - tapped))
-
-
-def run_stats(sim: Any, since: int, go_epoch: float, group_id: int, group_before: int
-              ) -> dict[str, Any]:
+def run_stats(sim: Any, since: int, go_epoch: float, group_id: int, group_before: int,
+              taps: list[tuple[float, float]]) -> dict[str, Any]:
     """Everything since GO: Bot API calls, 429s by chat kind, what reached the group."""
     calls = sim.calls[since:]
     by_kind: dict[str, int] = {}
@@ -226,11 +152,11 @@ def run_stats(sim: Any, since: int, go_epoch: float, group_id: int, group_before
                 retry = int((call.error or "").rsplit(" ", 1)[-1])
             group_429.append((round(call.at - go_epoch, 1), call.method, retry))
     group_ok = [c for c in calls if c.status == 200 and c.params.get("chat_id") == group_id]
-    slowest = sorted(TAPS, key=lambda t: -t[1])[:5]
+    slowest = sorted(taps, key=lambda t: -t[1])[:5]
     return {
         **call_stats(sim, since),
         "slowest_taps": [(round(at, 1), round(took, 2)) for at, took in slowest],
-        "taps_over_1s": sum(1 for _, took in TAPS if took > 1.0),
+        "taps_over_1s": sum(1 for _, took in taps if took > 1.0),
         "429_by_kind": by_kind,
         "group_429": group_429,
         "group_requests_ok": len(group_ok),
@@ -253,7 +179,7 @@ async def child_main(cfg: dict[str, Any]) -> None:
     """
     from tgsim import Limits
 
-    sim = ScreenSimulator(token=TOKEN, limits=Limits(enabled=True))
+    sim = WatchedSimulator(token=TOKEN, limits=Limits(enabled=True))
     await sim.start()
     takers = [sim.user(f"U{i}") for i in range(cfg["n"])]
     submitters = [sim.user(f"S{i}") for i in range(cfg["submissions"])]
@@ -269,12 +195,12 @@ async def child_main(cfg: dict[str, Any]) -> None:
             sim.faults.force_429(1, retry_after=30, chat_id=group.chat_id)
         since, go_epoch = len(sim.calls), sim.clock.time()
         group_before = len(sim.sent_messages(group.chat_id))
-        # run_load calls `person` from its own module: the generalised one here instead.
-        bench_common.person = person
-        emit({"result": await run_load(cfg, sim, takers)})
+        result = await run_load(cfg, sim, takers)
+        emit({"result": result})
         if (await asyncio.to_thread(sys.stdin.readline)).strip() != "STATS":
             return
-        emit({"stats": run_stats(sim, since, go_epoch, group.chat_id, group_before)})
+        emit({"stats": run_stats(sim, since, go_epoch, group.chat_id, group_before,
+                                 result["timeline"])})
         while (await asyncio.to_thread(sys.stdin.readline)).strip() == "FAST":
             sim.faults.latency = 0.0
             sim.limits.enabled = False
