@@ -22,6 +22,7 @@ from collections import deque
 from datetime import timedelta
 from typing import Any
 
+import aiosqlite
 from telegram import Bot, InlineKeyboardMarkup, InputFile, InputMediaDocument, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -155,9 +156,11 @@ class OutboxSender:
                 assert task is not None
                 self._sending.add(task)  # from here to the record, stop() waits for us
                 try:
-                    message_id = await self._send(row)
+                    sent = await self._send(row)
                     async with self._db.write() as conn:
-                        await store.mark_sent(conn, row.id, message_id, self._clock.now())
+                        fate = await store.mark_sent(conn, row, sent[0] if sent else None,
+                                                     self._clock.now())
+                        await self._follow_up(conn, row, fate, sent)
                     return
                 except RetryAfter as exc:  # only this chat waits
                     wait = exc.retry_after
@@ -184,11 +187,27 @@ class OutboxSender:
                 finally:
                     self._sending.discard(task)
 
+    async def _follow_up(self, conn: aiosqlite.Connection, row: OutboxRow, fate: str,
+                         sent: list[int]) -> None:
+        """The row changed while its message was on the way: put the chat right (queued in
+        the same transaction, so a crash cannot lose it)."""
+        if fate == store.ERASED and sent:
+            await store.enqueue(conn, row.chat_id, {"method": "delete", "message_ids": sent},
+                                self._clock.now())
+        elif fate == store.REPLACED and sent:
+            new = await store.current_payload(conn, row.id)
+            if "text" in new:
+                edit = {"method": "edit_text", "message_id": sent[0], "text": new["text"]}
+                if new.get("reply_markup"):
+                    edit["reply_markup"] = new["reply_markup"]
+                await store.enqueue(conn, row.chat_id, edit, self._clock.now())
+
     async def _record(self, row: OutboxRow, error: str, final: str | None) -> None:
         async with self._db.write() as conn:
             await store.mark_attempt(conn, row.id, error, final)
 
-    async def _send(self, row: OutboxRow) -> int | None:
+    async def _send(self, row: OutboxRow) -> list[int]:
+        """Send one row; the ids of the messages it made (none for an edit or a delete)."""
         payload: dict[str, Any] = dict(row.payload)
         method = payload.pop("method", "message")
         # Queued deliveries go after replies to people (bot.ratelimit), bulk after both.
@@ -199,7 +218,8 @@ class OutboxSender:
         if markup is not None:
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)
         if method in ("edit_text", "edit_caption"):  # a message sent earlier, in its final state
-            return await self._edit(row.chat_id, method, payload)
+            await self._edit(row.chat_id, method, payload)
+            return []
         if method == "delete":  # messages that must go (an applicant erased their data)
             try:
                 await self._bot.delete_messages(row.chat_id, payload["message_ids"],
@@ -210,7 +230,7 @@ class OutboxSender:
                     with contextlib.suppress(BadRequest):  # a text becomes the notice; a photo
                         await self._bot.edit_message_text(  # or file cannot, and stays
                             payload["notice"], chat_id=row.chat_id, message_id=message_id)
-            return None
+            return []
         if method == "media_group":
             album = [ALBUM_TYPES[item["type"]](await self._renamed(item["media"],
                                                                     item.get("filename")),
@@ -219,7 +239,7 @@ class OutboxSender:
             messages = await self._bot.send_media_group(
                 row.chat_id, album, protect_content=payload.get("protect_content"),
                 rate_limit_args=payload.get("rate_limit_args"))
-            return messages[0].message_id
+            return [m.message_id for m in messages]
         if method == "document":
             payload["document"] = await self._renamed(payload["document"],
                                                       payload.pop("filename", None))
@@ -229,7 +249,7 @@ class OutboxSender:
             "document": self._bot.send_document,
         }[method]
         message = await send(row.chat_id, **payload)
-        return message.message_id
+        return [message.message_id]
 
     async def _renamed(self, file_id: str, filename: str | None) -> str | InputFile:
         """A document under `filename` (sent again as a file; Telegram keeps a file's name),
@@ -239,7 +259,7 @@ class OutboxSender:
         data = await (await self._bot.get_file(file_id)).download_as_bytearray()
         return InputFile(bytes(data), filename=filename)
 
-    async def _edit(self, chat_id: int, method: str, payload: dict[str, Any]) -> int:
+    async def _edit(self, chat_id: int, method: str, payload: dict[str, Any]) -> None:
         edit = (self._bot.edit_message_text if method == "edit_text"
                 else self._bot.edit_message_caption)
         try:
@@ -247,4 +267,3 @@ class OutboxSender:
         except BadRequest as exc:
             if "not modified" not in exc.message:  # already in that state: delivered
                 raise
-        return int(payload["message_id"])

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage import outbox
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -53,9 +55,7 @@ async def erase(conn: aiosqlite.Connection, application_id: int) -> list[tuple[i
     posted: dict[int, list[int]] = {}
     for chat_id, message_id, count, outbox_id in rows:
         if outbox_id is not None:
-            await conn.execute(
-                "UPDATE outbox SET payload = '{}', status = CASE status WHEN 'pending' "
-                "THEN 'skipped' ELSE status END WHERE id = ?", (outbox_id,))
+            await outbox.erase_payload(conn, outbox_id)
         if message_id is not None:
             posted.setdefault(chat_id, []).extend(range(message_id, message_id + count))
     await conn.execute("DELETE FROM card_copies WHERE application_id = ?", (application_id,))

@@ -75,14 +75,42 @@ async def replace_pending(conn: aiosqlite.Connection, row_id: int,
                        (json.dumps(payload, ensure_ascii=False), row_id))
 
 
+# What happened to a row while its message was on the way to Telegram (mark_sent's answer).
+SENT, ERASED, REPLACED, GONE = "sent", "erased", "replaced", "gone"
+
+
 async def mark_sent(
-    conn: aiosqlite.Connection, row_id: int, message_id: int | None, now: datetime
-) -> None:
-    await conn.execute(
+    conn: aiosqlite.Connection, row: OutboxRow, message_id: int | None, now: datetime
+) -> str:
+    """Record that Telegram accepted `row`. A row can change in the instant its message is on
+    the way: ERASED (/hapus emptied it: the message just sent must go), REPLACED (its payload
+    was replaced, e.g. a card decided: the message must be edited to the new one), GONE
+    (skipped otherwise, e.g. a broadcast cancelled); else SENT."""
+    cur = await conn.execute(
         "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1"
         " WHERE id = ? AND status = 'pending'",
-        (message_id, to_db(now), row_id),
+        (message_id, to_db(now), row.id),
     )
+    async with conn.execute("SELECT payload, last_error FROM outbox WHERE id = ?",
+                            (row.id,)) as rows:
+        now_row = await rows.fetchone()
+    if cur.rowcount == 0:
+        return ERASED if now_row and now_row[1] == ERASED else GONE
+    return SENT if now_row is None or json.loads(now_row[0]) == row.payload else REPLACED
+
+
+async def current_payload(conn: aiosqlite.Connection, row_id: int) -> dict[str, Any]:
+    async with conn.execute("SELECT payload FROM outbox WHERE id = ?", (row_id,)) as cur:
+        found = await cur.fetchone()
+    return json.loads(found[0]) if found else {}
+
+
+async def erase_payload(conn: aiosqlite.Connection, row_id: int) -> None:
+    """Empty a row about someone who erased their data; one not sent yet never will be (and
+    one on the way right now is deleted once sent: mark_sent says ERASED)."""
+    await conn.execute(
+        "UPDATE outbox SET payload = '{}', last_error = ?, status = CASE status "
+        "WHEN 'pending' THEN 'skipped' ELSE status END WHERE id = ?", (ERASED, row_id))
 
 
 async def mark_attempt(
