@@ -1,17 +1,19 @@
-"""Load errors and their English / Indonesian wording."""
+"""Load errors and their English / Indonesian wording.
+
+The bottom of the package: :mod:`question_bank.schema` takes its error wording from here, so
+this module imports nothing of the package (``LoadResult`` is generic in the bank it holds).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
-if TYPE_CHECKING:
-    from question_bank.schema import Bank
-
 Lang = Literal["en", "id"]
+BankT = TypeVar("BankT")  # question_bank.schema.Bank wherever a LoadResult is made
 
 # code -> (English template, Indonesian template); placeholders come from the error context.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -225,10 +227,13 @@ class LoadError:
 
 
 @dataclass(frozen=True)
-class LoadResult:
-    """Either a bank (no errors) or every error found; never both."""
+class LoadResult(Generic[BankT]):
+    """Either a bank (no errors) or every error found; never both.
 
-    bank: Bank | None
+    ``bank`` is a :class:`question_bank.schema.Bank`; the type is a parameter only so that this
+    module need not import the schema (which imports the wording above)."""
+
+    bank: BankT | None
     errors: list[LoadError] = field(default_factory=list)
 
     @property

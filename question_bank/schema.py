@@ -2,7 +2,7 @@
 
 Validation problems are raised as ``PydanticCustomError`` with a stable error *type*
 (``qb_...``) so that the loaders can turn them into bilingual messages
-(see :mod:`question_bank.messages`).
+(see :mod:`question_bank.messages`, whose wording this module uses; it imports nothing back).
 """
 
 from __future__ import annotations

@@ -1,4 +1,16 @@
-"""tgsim: a local Telegram Bot API simulator (HTTP server + in-process transport + people)."""
+"""tgsim: a local Telegram Bot API simulator (HTTP server + in-process transport + people).
+
+Layers, bottom up; a module imports only its own layer or lower ones (even in a function or
+under TYPE_CHECKING), which tests/unit/test_import_layers.py checks:
+
+1. core     models (messages, users, chats, files as plain records), clock, limits, faults,
+            state (``SimState``: the Telegram state machine), render (state as Bot API JSON)
+2. Bot API  textparse, registry, methods_msg/methods_media/methods_misc/updates (handlers that
+            register in ``registry.METHODS``), dispatch (latency, faults, token, limits, routing)
+3. doors    transport (in-process ``SimRequest``), server (HTTP Bot API, ``SIM_KEY``), webui
+            (the page), admin (``/sim`` JSON API), client (``SimUser``/``SimChat``: acting)
+4. top      simulator (``Simulator`` = ``SimState`` with every door attached), this package
+"""
 
 from .client import SimChat, SimUser
 from .clock import ManualClock, RealClock
@@ -6,6 +18,7 @@ from .faults import Faults
 from .limits import Limits
 from .models import Call, CallbackAnswer, FileRecord, SimMessage
 from .simulator import Simulator
+from .state import SimState
 from .transport import SimRequest
 
 __all__ = [
@@ -19,6 +32,7 @@ __all__ = [
     "SimChat",
     "SimMessage",
     "SimRequest",
+    "SimState",
     "SimUser",
     "Simulator",
 ]

@@ -11,27 +11,29 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 
+from .client import SimUser, new_group, new_user
+from .server import SIM_KEY
+from .webui import add_web_routes, handle_file
+
 if TYPE_CHECKING:
-    from .client import SimChat, SimUser
-    from .simulator import Simulator
+    from .models import ChatRecord, UserRecord
+    from .state import SimState
 
-JsonHandler = Callable[["Simulator", dict[str, Any]], Awaitable[Any]]
+JsonHandler = Callable[["SimState", dict[str, Any]], Awaitable[Any]]
 
 
-def _sim(request: web.Request) -> Simulator:
-    from .server import SIM_KEY
-
+def _sim(request: web.Request) -> SimState:
     return request.app[SIM_KEY]
 
 
-def user_json(user: SimUser) -> dict[str, Any]:
+def user_json(user: UserRecord) -> dict[str, Any]:
     return {"id": user.id, "chat_id": user.chat_id, "first_name": user.first_name,
             "last_name": user.last_name, "username": user.username,
             "language_code": user.language_code, "blocked": user.blocked,
             "phone_number": user.phone_number}
 
 
-def chat_json(chat: SimChat) -> dict[str, Any]:
+def chat_json(chat: ChatRecord) -> dict[str, Any]:
     out: dict[str, Any] = {"id": chat.id, "type": chat.type, "title": chat.title}
     if chat.type != "private":
         out["members"] = [u.id for u in chat.members]
@@ -39,7 +41,7 @@ def chat_json(chat: SimChat) -> dict[str, Any]:
     return out
 
 
-def roster(sim: Simulator) -> str:
+def roster(sim: SimState) -> str:
     """A short signature of who exists: changes when people, groups or members change."""
     members = sum(len(c.members) + len(c.admins) for c in sim.chats.values()
                   if c.type != "private")
@@ -62,14 +64,17 @@ def _data(body: dict[str, Any]) -> bytes:
         raise _error(web.HTTPBadRequest, "data_base64 is not valid base64") from None
 
 
-def _user(sim: Simulator, body: dict[str, Any]) -> SimUser:
+def _user(sim: SimState, body: dict[str, Any]) -> SimUser:
     try:
-        return sim.users[int(body["user_id"])]
+        user = sim.users.get(int(body["user_id"]))
     except (KeyError, TypeError, ValueError):
-        raise _error(web.HTTPNotFound, "unknown user_id") from None
+        user = None
+    if not isinstance(user, SimUser):  # every person is made by client.new_user
+        raise _error(web.HTTPNotFound, "unknown user_id")
+    return user
 
 
-def _chat(sim: Simulator, body: dict[str, Any]) -> SimChat | None:
+def _chat(sim: SimState, body: dict[str, Any]) -> ChatRecord | None:
     chat_id = body.get("chat_id")
     if chat_id in (None, ""):
         return None
@@ -82,13 +87,13 @@ def _chat(sim: Simulator, body: dict[str, Any]) -> SimChat | None:
     return chat
 
 
-def _chat_of(sim: Simulator, body: dict[str, Any]) -> SimChat:
+def _chat_of(sim: SimState, body: dict[str, Any]) -> ChatRecord:
     chat = _chat(sim, body)
     return chat if chat is not None else sim.chats[_user(sim, body).id]
 
 
-async def create_user(sim: Simulator, body: dict[str, Any]) -> Any:
-    user = sim.user(first_name=str(body.get("first_name") or "User"),
+async def create_user(sim: SimState, body: dict[str, Any]) -> Any:
+    user = new_user(sim, first_name=str(body.get("first_name") or "User"),
                     last_name=body.get("last_name"), username=body.get("username"),
                     language_code=body.get("language_code", "id"))
     user.phone_number = body.get("phone_number") or None
@@ -96,15 +101,15 @@ async def create_user(sim: Simulator, body: dict[str, Any]) -> Any:
     return user_json(user)
 
 
-async def create_group(sim: Simulator, body: dict[str, Any]) -> Any:
+async def create_group(sim: SimState, body: dict[str, Any]) -> Any:
     admins = [_user(sim, {"user_id": i}) for i in body.get("admin_ids") or []]
     members = [_user(sim, {"user_id": i}) for i in body.get("member_ids") or []]
-    chat = sim.group(str(body.get("title") or "Group"), members, admins)
+    chat = new_group(sim, str(body.get("title") or "Group"), members, admins)
     sim.touch()
     return chat_json(chat)
 
 
-async def add_member(sim: Simulator, body: dict[str, Any]) -> Any:
+async def add_member(sim: SimState, body: dict[str, Any]) -> Any:
     chat = _chat(sim, body)
     if chat is None or chat.type == "private":
         raise _error(web.HTTPBadRequest, "chat_id must name a group")
@@ -113,18 +118,18 @@ async def add_member(sim: Simulator, body: dict[str, Any]) -> Any:
     return chat_json(chat)
 
 
-async def send(sim: Simulator, body: dict[str, Any]) -> Any:
+async def send(sim: SimState, body: dict[str, Any]) -> Any:
     msg = await _user(sim, body).send(str(body.get("text", "")), chat=_chat(sim, body))
     return msg.to_json()
 
 
-async def send_photo(sim: Simulator, body: dict[str, Any]) -> Any:
+async def send_photo(sim: SimState, body: dict[str, Any]) -> Any:
     data = _data(body) or b"<fake jpeg>"
     msg = await _user(sim, body).send_photo(data, body.get("caption"), chat=_chat(sim, body))
     return msg.to_json()
 
 
-async def send_document(sim: Simulator, body: dict[str, Any]) -> Any:
+async def send_document(sim: SimState, body: dict[str, Any]) -> Any:
     data = _data(body)
     msg = await _user(sim, body).send_document(
         data, str(body.get("filename") or "file.bin"),
@@ -133,7 +138,7 @@ async def send_document(sim: Simulator, body: dict[str, Any]) -> Any:
     return msg.to_json()
 
 
-async def share_contact(sim: Simulator, body: dict[str, Any]) -> Any:
+async def share_contact(sim: SimState, body: dict[str, Any]) -> Any:
     user = _user(sim, body)
     if body.get("phone_number"):
         user.phone_number = str(body["phone_number"])
@@ -141,7 +146,7 @@ async def share_contact(sim: Simulator, body: dict[str, Any]) -> Any:
     return msg.to_json()
 
 
-async def click(sim: Simulator, body: dict[str, Any]) -> Any:
+async def click(sim: SimState, body: dict[str, Any]) -> Any:
     user = _user(sim, body)
     chat = _chat_of(sim, body)
     message = chat.messages.get(int(body["message_id"])) if body.get("message_id") else None
@@ -156,7 +161,7 @@ async def click(sim: Simulator, body: dict[str, Any]) -> Any:
     return {"ok": True, "text": answer.text, "show_alert": answer.show_alert, "url": answer.url}
 
 
-async def block(sim: Simulator, body: dict[str, Any]) -> Any:
+async def block(sim: SimState, body: dict[str, Any]) -> Any:
     user = _user(sim, body)
     if body.get("blocked", True):
         user.block_bot()
@@ -267,8 +272,6 @@ async def handle_events(request: web.Request) -> web.Response:
 
 
 def add_admin_routes(app: web.Application) -> None:
-    from .webui import add_web_routes, handle_file
-
     add_web_routes(app)
     app.router.add_get("/sim/state", handle_state)
     app.router.add_get("/sim/messages", handle_messages)

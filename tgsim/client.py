@@ -1,46 +1,65 @@
-"""Acting as a person: users and chats the tests drive."""
+"""The test client: acting as people (send, click, wait for the bot's reply).
+
+``SimUser`` and ``SimChat`` are the core's user and chat records plus what a test does with
+them; ``new_user``/``new_group`` make them (``Simulator.user``/``group`` call these).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .models import CallbackAnswer, SimMessage
+from .models import CallbackAnswer, ChatRecord, SimMessage, UserRecord
 from .render import bot_user_dict, chat_dict, member_dict, message_dict, user_dict
+from .state import PendingCallback, SimState, photo_sizes
+
+__all__ = ["SimChat", "SimUser", "new_group", "new_user", "photo_sizes"]
 
 ANONYMOUS_ADMIN_ID = 1087968824  # Telegram's GroupAnonymousBot
 
-if TYPE_CHECKING:
-    from .simulator import PendingCallback, Simulator
+
+def new_user(
+    sim: SimState,
+    first_name: str = "User",
+    last_name: str | None = None,
+    username: str | None = None,
+    language_code: str | None = "id",
+    started: bool = True,
+) -> SimUser:
+    """A person; ``started=False`` means they never opened the bot (bot gets 403)."""
+    user = SimUser(sim, sim.new_user_id(), first_name, last_name, username, language_code)
+    chat = SimChat(sim, user.id, "private", user=user)
+    chat.started = started
+    sim.add_user(user, chat)
+    return user
 
 
+def new_group(
+    sim: SimState,
+    title: str = "Group",
+    members: list[SimUser] | None = None,
+    admins: list[SimUser] | None = None,
+) -> SimChat:
+    """A supergroup in which the bot is an administrator."""
+    admins = list(admins or [])
+    members = list(members or [])
+    for admin in admins:
+        if admin not in members:
+            members.append(admin)
+    chat = SimChat(sim, sim.new_group_id(), "supergroup", title=title, members=members,
+                   admins=admins)
+    sim.add_chat(chat)
+    return chat
 
-class SimChat:
-    """A chat: a user's private chat with the bot, or a supergroup."""
 
-    def __init__(self, sim: Simulator, chat_id: int, type_: str, title: str | None = None,
-                 user: SimUser | None = None, members: list[SimUser] | None = None,
-                 admins: list[SimUser] | None = None) -> None:
+class SimChat(ChatRecord):
+    """A chat (private or supergroup) of the simulator, with what people do in it."""
+
+    def __init__(self, sim: SimState, chat_id: int, type_: str, title: str | None = None,
+                 user: UserRecord | None = None, members: list[UserRecord] | None = None,
+                 admins: list[UserRecord] | None = None) -> None:
+        super().__init__(chat_id, type_, title, user, members, admins)
         self.sim = sim
-        self.id = chat_id
-        self.type = type_
-        self.title = title
-        self.user = user
-        self.members: list[SimUser] = members or []
-        self.admins: list[SimUser] = admins or []
-        self.messages: dict[int, SimMessage] = {}
-        self.next_message_id = 0
-        self.started = True
-
-    @property
-    def chat_id(self) -> int:
-        return self.id
-
-    def add_member(self, user: SimUser, admin: bool = False) -> None:
-        if user not in self.members:
-            self.members.append(user)
-        if admin and user not in self.admins:
-            self.admins.append(user)
 
     def set_admin(self, user: SimUser, admin: bool) -> None:
         """Promote or demote a member; Telegram tells the bot with a chat_member update."""
@@ -57,53 +76,31 @@ class SimChat:
             "new_chat_member": member_dict(self.sim, self, user.id)})
         self.sim.touch()
 
-    def remove_member(self, user: SimUser) -> None:
-        for group in (self.members, self.admins):
-            if user in group:
-                group.remove(user)
 
-    def history(self) -> list[SimMessage]:
-        return [m for m in self.messages.values() if not m.deleted]
+class SimUser(UserRecord):
+    """A person of the simulator, acting: sending, clicking, waiting for the bot."""
 
-    def __repr__(self) -> str:
-        return f"<SimChat {self.id} {self.type} {self.title or ''}>"
-
-
-class SimUser:
-    def __init__(self, sim: Simulator, user_id: int, first_name: str, last_name: str | None,
+    def __init__(self, sim: SimState, user_id: int, first_name: str, last_name: str | None,
                  username: str | None, language_code: str | None) -> None:
+        super().__init__(user_id, first_name, last_name, username, language_code)
         self.sim = sim
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
-        self.blocked = False
-        self.phone_number: str | None = None  # shared by the playground's contact button
         self._cursors: dict[int, int] = {}
 
-    @property
-    def chat_id(self) -> int:
-        return self.id
-
-    def __repr__(self) -> str:
-        return f"<SimUser {self.id} {self.first_name}>"
-
-    def _chat(self, chat: SimChat | SimUser | int | None) -> SimChat:
+    def _chat(self, chat: ChatRecord | UserRecord | int | None) -> ChatRecord:
         return self.sim.chat_for(chat, self)
 
-    def _post(self, chat: SimChat | SimUser | int | None, **fields: Any) -> SimMessage:
+    def _post(self, chat: ChatRecord | UserRecord | int | None, **fields: Any) -> SimMessage:
         target = self._chat(chat)
         if target.type == "private":
             target.started = True
             if self.blocked:
                 self.unblock_bot()
         msg = self.sim.add_message(target, False, self.id, **fields)
-        self.sim.message_update(msg)
+        self.sim.enqueue_update("message", message_dict(self.sim, msg))
         return msg
 
     # ---- sending --------------------------------------------------------------------
-    async def send(self, text: str, chat: SimChat | SimUser | int | None = None,
+    async def send(self, text: str, chat: ChatRecord | UserRecord | int | None = None,
                    reply_to: SimMessage | None = None, anonymous: bool = False) -> SimMessage:
         """`anonymous`: an administrator posting as the group itself (Telegram then names the
         group as sender_chat and GroupAnonymousBot as the sender)."""
@@ -133,14 +130,14 @@ class SimUser:
         return message
 
     async def send_photo(self, data: bytes = b"<fake jpeg>", caption: str | None = None,
-                         chat: SimChat | SimUser | int | None = None) -> SimMessage:
+                         chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         sizes = photo_sizes(self.sim, data)
         return self._post(chat, kind="photo", text=caption, content={"photo": sizes},
                           file=sizes[-1])
 
     async def send_document(self, data: bytes, filename: str, mime_type: str,
                             caption: str | None = None,
-                            chat: SimChat | SimUser | int | None = None,
+                            chat: ChatRecord | UserRecord | int | None = None,
                             file_size: int | None = None) -> SimMessage:
         record = self.sim.store_file(data, "document",
                                      {"file_name": filename, "mime_type": mime_type},
@@ -150,30 +147,30 @@ class SimUser:
                           file=doc)
 
     async def _send_media(self, kind: str, data: bytes, meta: dict[str, Any],
-                          chat: SimChat | SimUser | int | None) -> SimMessage:
+                          chat: ChatRecord | UserRecord | int | None) -> SimMessage:
         obj = self.sim.store_file(data, kind, meta).as_dict()
         return self._post(chat, kind=kind, content={kind: obj}, file=obj)
 
-    async def send_sticker(self, chat: SimChat | SimUser | int | None = None) -> SimMessage:
+    async def send_sticker(self, chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         meta = {"type": "regular", "width": 512, "height": 512, "is_animated": False,
                 "is_video": False, "emoji": "\U0001f44d"}
         return await self._send_media("sticker", b"RIFF<fake webp>", meta, chat)
 
-    async def send_voice(self, chat: SimChat | SimUser | int | None = None) -> SimMessage:
+    async def send_voice(self, chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         meta = {"duration": 2, "mime_type": "audio/ogg"}
         return await self._send_media("voice", b"OggS<fake voice>", meta, chat)
 
-    async def send_video(self, chat: SimChat | SimUser | int | None = None) -> SimMessage:
+    async def send_video(self, chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         meta = {"width": 640, "height": 360, "duration": 3, "mime_type": "video/mp4"}
         return await self._send_media("video", b"<fake mp4>", meta, chat)
 
     async def send_location(self, lat: float, lon: float,
-                            chat: SimChat | SimUser | int | None = None) -> SimMessage:
+                            chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         return self._post(chat, kind="location",
                           content={"location": {"latitude": lat, "longitude": lon}})
 
     async def share_contact(self, phone_number: str = "+6281234567890",
-                            chat: SimChat | SimUser | int | None = None) -> SimMessage:
+                            chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         contact: dict[str, Any] = {"phone_number": phone_number, "first_name": self.first_name,
                                    "user_id": self.id}
         if self.last_name:
@@ -182,7 +179,7 @@ class SimUser:
 
     # ---- buttons --------------------------------------------------------------------
     async def click(self, label: str, message: SimMessage | None = None,
-                    chat: SimChat | SimUser | int | None = None,
+                    chat: ChatRecord | UserRecord | int | None = None,
                     timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
         target = self._chat(chat if message is None else message.chat_id)
         candidates = [message] if message is not None else [
@@ -204,8 +201,6 @@ class SimUser:
         return await self._press(message, data, timeout)
 
     async def _press(self, msg: SimMessage, data: str, within: float) -> CallbackAnswer:
-        from .simulator import PendingCallback
-
         if msg.deleted:
             raise AssertionError(f"message {msg.message_id} was deleted")
         sim = self.sim
@@ -230,7 +225,7 @@ class SimUser:
 
     # ---- reading --------------------------------------------------------------------
     async def next_message(self, timeout: float = 5.0,  # noqa: ASYNC109
-                           chat: SimChat | SimUser | int | None = None) -> SimMessage:
+                           chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         target = self._chat(chat)
         found: list[SimMessage] = []
 
@@ -253,7 +248,7 @@ class SimUser:
         return found[0]
 
     async def next_message_with(self, fragment: str, timeout: float = 5.0,  # noqa: ASYNC109
-                                chat: SimChat | SimUser | int | None = None) -> SimMessage:
+                                chat: ChatRecord | UserRecord | int | None = None) -> SimMessage:
         """The first bot message after the cursor whose text or caption contains `fragment`
         (a named wait: an outbox delivery or a replaced screen in between is passed over)."""
         target = self._chat(chat)
@@ -298,10 +293,10 @@ class SimUser:
                        timeout: float = 5.0) -> None:  # noqa: ASYNC109
         await self.sim.wait_until(predicate, timeout)
 
-    def messages(self, chat: SimChat | SimUser | int | None = None) -> list[SimMessage]:
+    def messages(self, chat: ChatRecord | UserRecord | int | None = None) -> list[SimMessage]:
         return self._chat(chat).history()
 
-    def last_bot_message(self, chat: SimChat | SimUser | int | None = None
+    def last_bot_message(self, chat: ChatRecord | UserRecord | int | None = None
                          ) -> SimMessage | None:
         bot = [m for m in self._chat(chat).history() if m.from_bot]
         return bot[-1] if bot else None
@@ -341,15 +336,3 @@ def _is_url_button(msg: SimMessage, text: str) -> bool:
     return any(isinstance(b, dict) and b.get("text") == text and "url" in b
                and "callback_data" not in b for row in rows for b in row)
 
-
-def photo_sizes(sim: Simulator, data: bytes) -> list[dict[str, Any]]:
-    """Three PhotoSize dicts (thumbnail, medium, full) for one picture."""
-    out = []
-    for i, (w, h) in enumerate(((90, 67), (320, 240), (800, 600))):
-        size = max(1, len(data) * (i + 1) // 3)
-        record = sim.store_file(data, "photo", {"width": w, "height": h}, size=size,
-                                variant=f"{w}x{h}")
-        out.append(record.as_dict())
-    for size in out:
-        sim.photo_sets[size["file_id"]] = out
-    return out

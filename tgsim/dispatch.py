@@ -14,7 +14,7 @@ from .models import ApiError, Call, Params
 from .registry import METHODS
 
 if TYPE_CHECKING:
-    from .simulator import Simulator
+    from .state import SimState
 
 log = logging.getLogger("tgsim")
 _INT_KEYS = {
@@ -45,7 +45,7 @@ def log_params(raw: dict[str, Any], files: dict[str, tuple[str, bytes, str]]) ->
     return out
 
 
-def check_rate(sim: Simulator, p: Params, kind: str) -> None:
+def check_rate(sim: SimState, p: Params, kind: str) -> None:
     chat = None
     ref = p.raw.get("chat_id")
     if ref not in (None, ""):
@@ -65,7 +65,7 @@ def check_rate(sim: Simulator, p: Params, kind: str) -> None:
         raise too_many(retry)
 
 
-async def dispatch(sim: Simulator, token: str, method: str, raw: dict[str, Any],
+async def dispatch(sim: SimState, token: str, method: str, raw: dict[str, Any],
                    files: dict[str, tuple[str, bytes, str]]) -> tuple[int, dict[str, Any]]:
     started = time.perf_counter()
     call = Call(method=method, params=log_params(raw, files), at=sim.clock.time())
@@ -105,7 +105,7 @@ async def dispatch(sim: Simulator, token: str, method: str, raw: dict[str, Any],
         call.latency = time.perf_counter() - started
 
 
-async def download(sim: Simulator, token: str, path: str) -> tuple[int, bytes]:
+async def download(sim: SimState, token: str, path: str) -> tuple[int, bytes]:
     if sim.faults.latency > 0:
         await asyncio.sleep(sim.faults.latency)
     if token != sim.token:

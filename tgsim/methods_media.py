@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .client import photo_sizes
 from .methods_msg import apply_edit, bot_message, common, message_to_edit
 from .models import ApiError, FileRecord, Params, bad
 from .registry import api
 from .render import message_dict
+from .state import photo_sizes
 from .textparse import check_caption, check_markup, html_source
 
 if TYPE_CHECKING:
-    from .simulator import Simulator
+    from .state import SimState
 
 MB = 1024 * 1024
 DOWNLOAD_LIMIT = 20 * MB
@@ -37,7 +37,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def input_file(sim: Simulator, p: Params, field: str, value: Any, kind: str
+def input_file(sim: SimState, p: Params, field: str, value: Any, kind: str
                ) -> tuple[FileRecord | None, tuple[str, bytes, str] | None]:
     """Resolve an InputFile: an upload (multipart), attach://name, or an existing file_id."""
     if value is None and field in p.files:
@@ -57,7 +57,7 @@ def input_file(sim: Simulator, p: Params, field: str, value: Any, kind: str
     raise bad("wrong file identifier/HTTP URL specified")
 
 
-def media_content(sim: Simulator, p: Params, kind: str, value: Any, field: str
+def media_content(sim: SimState, p: Params, kind: str, value: Any, field: str
                   ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (message content fields, the file dict) for one piece of media."""
     record, upload = input_file(sim, p, field, value, kind)
@@ -85,7 +85,7 @@ def media_content(sim: Simulator, p: Params, kind: str, value: Any, field: str
     return {kind: obj}, obj
 
 
-async def send_media(sim: Simulator, p: Params, kind: str) -> Any:
+async def send_media(sim: SimState, p: Params, kind: str) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     caption = check_caption(p.str("caption"), p.str("parse_mode"))
     fields = common(sim, p, chat)
@@ -98,7 +98,7 @@ async def send_media(sim: Simulator, p: Params, kind: str) -> Any:
 
 
 def _register(kind: str, method: str) -> None:
-    async def handler(sim: Simulator, p: Params) -> Any:
+    async def handler(sim: SimState, p: Params) -> Any:
         return await send_media(sim, p, kind)
 
     handler.__name__ = method
@@ -114,7 +114,7 @@ for _kind, _method in (
 
 
 @api("sendMediaGroup", "send")
-async def send_media_group(sim: Simulator, p: Params) -> Any:
+async def send_media_group(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     media = p.obj("media")
     if not isinstance(media, list):
@@ -144,7 +144,7 @@ async def send_media_group(sim: Simulator, p: Params) -> Any:
 
 
 @api("getFile")
-async def get_file(sim: Simulator, p: Params) -> Any:
+async def get_file(sim: SimState, p: Params) -> Any:
     record = sim.files.get(p.str("file_id") or "")
     if record is None:
         raise bad("invalid file_id")
@@ -159,7 +159,7 @@ async def get_file(sim: Simulator, p: Params) -> Any:
 
 
 @api("editMessageMedia", "edit")
-async def edit_message_media(sim: Simulator, p: Params) -> Any:
+async def edit_message_media(sim: SimState, p: Params) -> Any:
     """Replace a media message's file (and caption); a text message has no media to replace."""
     msg = message_to_edit(sim, p)
     media = p.obj("media")

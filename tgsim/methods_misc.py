@@ -11,23 +11,23 @@ from .registry import api
 from .render import bot_user_dict, chat_full_dict, member_dict
 
 if TYPE_CHECKING:
-    from .simulator import Simulator
+    from .state import SimState
 
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
 @api("getMe")
-async def get_me(sim: Simulator, p: Params) -> Any:
+async def get_me(sim: SimState, p: Params) -> Any:
     return bot_user_dict(sim, full=True)
 
 
 @api("logOut")
-async def log_out(sim: Simulator, p: Params) -> Any:
+async def log_out(sim: SimState, p: Params) -> Any:
     return True
 
 
 @api("close")
-async def close(sim: Simulator, p: Params) -> Any:
+async def close(sim: SimState, p: Params) -> Any:
     return True
 
 
@@ -37,7 +37,7 @@ def _scope_key(p: Params) -> str:
 
 
 @api("setMyCommands")
-async def set_my_commands(sim: Simulator, p: Params) -> Any:
+async def set_my_commands(sim: SimState, p: Params) -> Any:
     commands = p.obj("commands")
     if not isinstance(commands, list) or len(commands) > 100:
         raise bad("commands must be a non-empty array of at most 100 commands")
@@ -54,12 +54,12 @@ async def set_my_commands(sim: Simulator, p: Params) -> Any:
 
 
 @api("getMyCommands")
-async def get_my_commands(sim: Simulator, p: Params) -> Any:
+async def get_my_commands(sim: SimState, p: Params) -> Any:
     return sim.commands.get(_scope_key(p), [])
 
 
 @api("deleteMyCommands")
-async def delete_my_commands(sim: Simulator, p: Params) -> Any:
+async def delete_my_commands(sim: SimState, p: Params) -> Any:
     sim.commands.pop(_scope_key(p), None)
     return True
 
@@ -82,33 +82,33 @@ def _set_description(texts: dict[str, str], p: Params, field: str, limit: int) -
 
 
 @api("setMyDescription")
-async def set_my_description(sim: Simulator, p: Params) -> Any:
+async def set_my_description(sim: SimState, p: Params) -> Any:
     return _set_description(sim.descriptions, p, "description", DESCRIPTION_MAX)
 
 
 @api("getMyDescription")
-async def get_my_description(sim: Simulator, p: Params) -> Any:
+async def get_my_description(sim: SimState, p: Params) -> Any:
     return {"description": sim.descriptions.get(p.str("language_code") or "", "")}
 
 
 @api("setMyShortDescription")
-async def set_my_short_description(sim: Simulator, p: Params) -> Any:
+async def set_my_short_description(sim: SimState, p: Params) -> Any:
     return _set_description(sim.short_descriptions, p, "short_description",
                             SHORT_DESCRIPTION_MAX)
 
 
 @api("getMyShortDescription")
-async def get_my_short_description(sim: Simulator, p: Params) -> Any:
+async def get_my_short_description(sim: SimState, p: Params) -> Any:
     return {"short_description": sim.short_descriptions.get(p.str("language_code") or "", "")}
 
 
 @api("getChat")
-async def get_chat(sim: Simulator, p: Params) -> Any:
+async def get_chat(sim: SimState, p: Params) -> Any:
     return chat_full_dict(sim.resolve_chat(p.raw.get("chat_id")))
 
 
 @api("getChatMember")
-async def get_chat_member(sim: Simulator, p: Params) -> Any:
+async def get_chat_member(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"))
     user_id = p.int("user_id")
     if user_id is None:
@@ -117,7 +117,7 @@ async def get_chat_member(sim: Simulator, p: Params) -> Any:
 
 
 @api("getChatAdministrators")
-async def get_chat_administrators(sim: Simulator, p: Params) -> Any:
+async def get_chat_administrators(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"))
     if chat.type == "private":
         raise bad("there are no administrators in the private chat")
@@ -127,6 +127,6 @@ async def get_chat_administrators(sim: Simulator, p: Params) -> Any:
 
 
 @api("getChatMemberCount")
-async def get_chat_member_count(sim: Simulator, p: Params) -> Any:
+async def get_chat_member_count(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"))
     return 2 if chat.type == "private" else len(chat.members) + 1

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import ApiError, Params, SimMessage, bad
+from .models import ApiError, CallbackAnswer, ChatRecord, Params, SimMessage, bad
 from .registry import api
 from .render import bot_user_dict, message_dict, user_dict
 from .textparse import check_caption, check_markup, check_text, html_source
 
 if TYPE_CHECKING:
-    from .client import SimChat
-    from .simulator import Simulator
+    from .state import SimState
 
 
-def common(sim: Simulator, p: Params, chat: SimChat) -> dict[str, Any]:
+def common(sim: SimState, p: Params, chat: ChatRecord) -> dict[str, Any]:
     """reply_markup, protect_content and reply target shared by all send methods."""
     out: dict[str, Any] = {
         "reply_markup": check_markup(p.obj("reply_markup")),
@@ -34,12 +33,12 @@ def common(sim: Simulator, p: Params, chat: SimChat) -> dict[str, Any]:
     return out
 
 
-def bot_message(sim: Simulator, chat: SimChat, **fields: Any) -> SimMessage:
+def bot_message(sim: SimState, chat: ChatRecord, **fields: Any) -> SimMessage:
     return sim.add_message(chat, True, sim.bot_id, **fields)
 
 
 @api("sendMessage", "send")
-async def send_message(sim: Simulator, p: Params) -> Any:
+async def send_message(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     text = check_text(p.str("text"), p.str("parse_mode"))
     msg = bot_message(sim, chat, kind="text", text=text, html=html_source(p.str("text"), p.str(
@@ -48,7 +47,7 @@ async def send_message(sim: Simulator, p: Params) -> Any:
 
 
 @api("sendLocation", "send")
-async def send_location(sim: Simulator, p: Params) -> Any:
+async def send_location(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     lat, lon = p.float("latitude"), p.float("longitude")
     if lat is None or lon is None:
@@ -59,7 +58,7 @@ async def send_location(sim: Simulator, p: Params) -> Any:
 
 
 @api("sendContact", "send")
-async def send_contact(sim: Simulator, p: Params) -> Any:
+async def send_contact(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     contact = {"phone_number": p.str("phone_number") or "", "first_name": p.str("first_name")}
     if not contact["phone_number"] or not contact["first_name"]:
@@ -72,14 +71,14 @@ async def send_contact(sim: Simulator, p: Params) -> Any:
 
 
 @api("sendChatAction")
-async def send_chat_action(sim: Simulator, p: Params) -> Any:
+async def send_chat_action(sim: SimState, p: Params) -> Any:
     sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     if not p.has("action"):
         raise bad("action is empty")
     return True
 
 
-def message_to_edit(sim: Simulator, p: Params) -> SimMessage:
+def message_to_edit(sim: SimState, p: Params) -> SimMessage:
     if p.has("inline_message_id"):
         raise bad("message to edit not found")
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
@@ -96,7 +95,7 @@ def not_modified() -> ApiError:
                "exactly the same as a current content and reply markup of the message")
 
 
-def apply_edit(sim: Simulator, msg: SimMessage, text: str | None,
+def apply_edit(sim: SimState, msg: SimMessage, text: str | None,
                markup: dict[str, Any] | None, html: str | None, new_content: bool = False
                ) -> Any:
     """Apply an edit; "not modified" when nothing changes (`new_content`: a new file did)."""
@@ -112,7 +111,7 @@ def apply_edit(sim: Simulator, msg: SimMessage, text: str | None,
 
 
 @api("editMessageText", "edit")
-async def edit_message_text(sim: Simulator, p: Params) -> Any:
+async def edit_message_text(sim: SimState, p: Params) -> Any:
     msg = message_to_edit(sim, p)
     text = check_text(p.str("text"), p.str("parse_mode"))
     if msg.kind != "text":
@@ -122,7 +121,7 @@ async def edit_message_text(sim: Simulator, p: Params) -> Any:
 
 
 @api("editMessageCaption", "edit")
-async def edit_message_caption(sim: Simulator, p: Params) -> Any:
+async def edit_message_caption(sim: SimState, p: Params) -> Any:
     msg = message_to_edit(sim, p)
     caption = check_caption(p.str("caption"), p.str("parse_mode"))
     if msg.kind == "text":
@@ -132,13 +131,13 @@ async def edit_message_caption(sim: Simulator, p: Params) -> Any:
 
 
 @api("editMessageReplyMarkup", "edit")
-async def edit_message_reply_markup(sim: Simulator, p: Params) -> Any:
+async def edit_message_reply_markup(sim: SimState, p: Params) -> Any:
     msg = message_to_edit(sim, p)
     return apply_edit(sim, msg, msg.text, check_markup(p.obj("reply_markup")), msg.html)
 
 
 @api("deleteMessage")
-async def delete_message(sim: Simulator, p: Params) -> Any:
+async def delete_message(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"))
     msg = chat.messages.get(p.int("message_id") or 0)
     if msg is None or msg.deleted:
@@ -149,7 +148,7 @@ async def delete_message(sim: Simulator, p: Params) -> Any:
 
 
 @api("deleteMessages")
-async def delete_messages(sim: Simulator, p: Params) -> Any:
+async def delete_messages(sim: SimState, p: Params) -> Any:
     chat = sim.resolve_chat(p.raw.get("chat_id"))
     ids = p.obj("message_ids")
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
@@ -162,7 +161,7 @@ async def delete_messages(sim: Simulator, p: Params) -> Any:
     return True
 
 
-def source_message(sim: Simulator, p: Params, verb: str) -> SimMessage:
+def source_message(sim: SimState, p: Params, verb: str) -> SimMessage:
     source_chat = sim.resolve_chat(p.raw.get("from_chat_id"))
     src = source_chat.messages.get(p.int("message_id") or 0)
     if src is None or src.deleted:
@@ -173,7 +172,7 @@ def source_message(sim: Simulator, p: Params, verb: str) -> SimMessage:
 
 
 @api("copyMessage", "send")
-async def copy_message(sim: Simulator, p: Params) -> Any:
+async def copy_message(sim: SimState, p: Params) -> Any:
     src = source_message(sim, p, "copy")
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     text, html = src.text, src.html
@@ -187,7 +186,7 @@ async def copy_message(sim: Simulator, p: Params) -> Any:
 
 
 @api("forwardMessage", "send")
-async def forward_message(sim: Simulator, p: Params) -> Any:
+async def forward_message(sim: SimState, p: Params) -> Any:
     src = source_message(sim, p, "forward")
     chat = sim.resolve_chat(p.raw.get("chat_id"), sending=True)
     origin_user = bot_user_dict(sim) if src.from_bot else user_dict(sim.users[src.sender_id])
@@ -199,9 +198,7 @@ async def forward_message(sim: Simulator, p: Params) -> Any:
 
 
 @api("answerCallbackQuery")
-async def answer_callback_query(sim: Simulator, p: Params) -> Any:
-    from .models import CallbackAnswer
-
+async def answer_callback_query(sim: SimState, p: Params) -> Any:
     pending = sim.callbacks.get(p.str("callback_query_id") or "")
     too_old = bad("query is too old and response timeout expired or query ID is invalid")
     if pending is None or pending.answer is not None:

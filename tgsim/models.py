@@ -139,6 +139,65 @@ class SimMessage:
                 f" {self.text!r} buttons={self.buttons}{flags}>")
 
 
+class UserRecord:
+    """A person as Telegram knows them (``client.SimUser`` adds acting as them)."""
+
+    def __init__(self, user_id: int, first_name: str, last_name: str | None,
+                 username: str | None, language_code: str | None) -> None:
+        self.id = user_id
+        self.first_name = first_name
+        self.last_name = last_name
+        self.username = username
+        self.language_code = language_code
+        self.blocked = False
+        self.phone_number: str | None = None  # shared by the playground's contact button
+
+    @property
+    def chat_id(self) -> int:
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.first_name}>"
+
+
+class ChatRecord:
+    """A chat: a user's private chat with the bot, or a supergroup."""
+
+    def __init__(self, chat_id: int, type_: str, title: str | None = None,
+                 user: UserRecord | None = None, members: list[UserRecord] | None = None,
+                 admins: list[UserRecord] | None = None) -> None:
+        self.id = chat_id
+        self.type = type_
+        self.title = title
+        self.user = user
+        self.members: list[UserRecord] = members or []
+        self.admins: list[UserRecord] = admins or []
+        self.messages: dict[int, SimMessage] = {}
+        self.next_message_id = 0
+        self.started = True
+
+    @property
+    def chat_id(self) -> int:
+        return self.id
+
+    def add_member(self, user: UserRecord, admin: bool = False) -> None:
+        if user not in self.members:
+            self.members.append(user)
+        if admin and user not in self.admins:
+            self.admins.append(user)
+
+    def remove_member(self, user: UserRecord) -> None:
+        for group in (self.members, self.admins):
+            if user in group:
+                group.remove(user)
+
+    def history(self) -> list[SimMessage]:
+        return [m for m in self.messages.values() if not m.deleted]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.type} {self.title or ''}>"
+
+
 def _keyboard_rows(markup: dict[str, Any] | None) -> list[list[Any]]:
     if not markup:
         return []

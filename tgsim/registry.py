@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import Params
-    from .simulator import Simulator
+    from .state import SimState
 
-Handler = Callable[["Simulator", "Params"], Awaitable[Any]]
+Handler = Callable[["SimState", "Params"], Awaitable[Any]]
 
 
 @dataclass(frozen=True)

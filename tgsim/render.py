@@ -1,16 +1,17 @@
-"""Render simulator state as Bot API JSON objects."""
+"""Render simulator state as Bot API JSON objects (pure functions of the core state)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .models import bad
+
 if TYPE_CHECKING:
-    from .client import SimChat, SimUser
-    from .models import SimMessage
-    from .simulator import Simulator
+    from .models import ChatRecord, SimMessage, UserRecord
+    from .state import SimState
 
 
-def user_dict(user: SimUser) -> dict[str, Any]:
+def user_dict(user: UserRecord) -> dict[str, Any]:
     out: dict[str, Any] = {"id": user.id, "is_bot": False, "first_name": user.first_name}
     if user.last_name:
         out["last_name"] = user.last_name
@@ -21,7 +22,7 @@ def user_dict(user: SimUser) -> dict[str, Any]:
     return out
 
 
-def bot_user_dict(sim: Simulator, full: bool = False) -> dict[str, Any]:
+def bot_user_dict(sim: SimState, full: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": sim.bot_id,
         "is_bot": True,
@@ -39,7 +40,7 @@ def bot_user_dict(sim: Simulator, full: bool = False) -> dict[str, Any]:
     return out
 
 
-def chat_dict(chat: SimChat) -> dict[str, Any]:
+def chat_dict(chat: ChatRecord) -> dict[str, Any]:
     if chat.type == "private" and chat.user is not None:
         out = {"id": chat.id, "type": "private", "first_name": chat.user.first_name}
         if chat.user.last_name:
@@ -50,7 +51,7 @@ def chat_dict(chat: SimChat) -> dict[str, Any]:
     return {"id": chat.id, "type": chat.type, "title": chat.title}
 
 
-def chat_full_dict(chat: SimChat) -> dict[str, Any]:
+def chat_full_dict(chat: ChatRecord) -> dict[str, Any]:
     out = chat_dict(chat)
     out.update(
         accent_color_id=0,
@@ -66,7 +67,7 @@ def chat_full_dict(chat: SimChat) -> dict[str, Any]:
     return out
 
 
-def message_dict(sim: Simulator, msg: SimMessage, with_reply: bool = True) -> dict[str, Any]:
+def message_dict(sim: SimState, msg: SimMessage, with_reply: bool = True) -> dict[str, Any]:
     chat = sim.chats[msg.chat_id]
     sender = bot_user_dict(sim) if msg.from_bot else user_dict(sim.users[msg.sender_id])
     out: dict[str, Any] = {
@@ -98,13 +99,11 @@ def message_dict(sim: Simulator, msg: SimMessage, with_reply: bool = True) -> di
     return out
 
 
-def member_dict(sim: Simulator, chat: SimChat, user_id: int) -> dict[str, Any]:
+def member_dict(sim: SimState, chat: ChatRecord, user_id: int) -> dict[str, Any]:
     if user_id == sim.bot_id:
         return admin_member(bot_user_dict(sim), can_be_edited=False)
     user = sim.users.get(user_id)
     if user is None:
-        from .models import bad
-
         raise bad("PARTICIPANT_ID_INVALID")
     udict = user_dict(user)
     if chat.type == "private":

@@ -12,8 +12,10 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from .dispatch import dispatch, download
+
 if TYPE_CHECKING:
-    from .simulator import Simulator
+    from .state import SimState
 
 _API = re.compile(r"/bot([^/]+)/([^/]+)$")
 _FILE = re.compile(r"/file/bot([^/]+)/(.+)$")
@@ -22,7 +24,7 @@ _FILE = re.compile(r"/file/bot([^/]+)/(.+)$")
 class SimRequest(BaseRequest):
     """Use with ``ApplicationBuilder().request(sim.request())`` (and ``get_updates_request``)."""
 
-    def __init__(self, sim: Simulator, read_timeout: float | None = 5.0, **_ignored: Any):
+    def __init__(self, sim: SimState, read_timeout: float | None = 5.0, **_ignored: Any):
         self._sim = sim
         self._read_timeout = read_timeout
 
@@ -52,7 +54,7 @@ class SimRequest(BaseRequest):
         file_match = _FILE.search(path)
         if file_match:
             return await self._with_timeout(
-                self._sim.download(file_match.group(1), file_match.group(2)), timeout)
+                download(self._sim, file_match.group(1), file_match.group(2)), timeout)
         match = _API.search(path)
         if match is None:
             body = {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -65,7 +67,7 @@ class SimRequest(BaseRequest):
                 data = content if isinstance(content, bytes) else content.read()
                 files[name] = (filename or name, data, mime or "application/octet-stream")
         status, body = await self._with_timeout(
-            self._sim.call_api(match.group(1), match.group(2), raw, files), timeout)
+            dispatch(self._sim, match.group(1), match.group(2), raw, files), timeout)
         return status, json.dumps(body).encode()
 
     @staticmethod

@@ -14,7 +14,7 @@ from .models import ApiError, Params, bad
 from .registry import api
 
 if TYPE_CHECKING:
-    from .simulator import Simulator
+    from .state import SimState
 
 log = logging.getLogger("tgsim")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -28,7 +28,7 @@ class _Poll:
     terminated = False
 
 
-def confirm(sim: Simulator, offset: int | None) -> None:
+def confirm(sim: SimState, offset: int | None) -> None:
     if offset is None or offset == 0:
         return
     if offset < 0:
@@ -39,7 +39,7 @@ def confirm(sim: Simulator, offset: int | None) -> None:
 
 
 @api("getUpdates")
-async def get_updates(sim: Simulator, p: Params) -> Any:
+async def get_updates(sim: SimState, p: Params) -> Any:
     if sim.webhook.url:
         raise ApiError(409, WEBHOOK_ACTIVE)
     limit = min(100, max(1, p.int("limit", 100) or 100))
@@ -68,7 +68,7 @@ async def get_updates(sim: Simulator, p: Params) -> Any:
 
 
 @api("setWebhook")
-async def set_webhook(sim: Simulator, p: Params) -> Any:
+async def set_webhook(sim: SimState, p: Params) -> Any:
     url = p.str("url") or ""
     if url and not url.startswith(("http://", "https://")):
         raise bad("bad webhook: An HTTPS URL must be provided for webhook")
@@ -97,7 +97,7 @@ async def set_webhook(sim: Simulator, p: Params) -> Any:
 
 
 @api("deleteWebhook")
-async def delete_webhook(sim: Simulator, p: Params) -> Any:
+async def delete_webhook(sim: SimState, p: Params) -> Any:
     sim.webhook.url = ""
     sim.webhook.secret = None
     if p.bool("drop_pending_updates"):
@@ -108,7 +108,7 @@ async def delete_webhook(sim: Simulator, p: Params) -> Any:
 
 
 @api("getWebhookInfo")
-async def get_webhook_info(sim: Simulator, p: Params) -> Any:
+async def get_webhook_info(sim: SimState, p: Params) -> Any:
     hook = sim.webhook
     out: dict[str, Any] = {
         "url": hook.url,
@@ -125,22 +125,22 @@ async def get_webhook_info(sim: Simulator, p: Params) -> Any:
     return out
 
 
-def start_webhook(sim: Simulator) -> None:
-    task = sim._webhook_task
+def start_webhook(sim: SimState) -> None:
+    task = sim.webhook.task
     if task is None or task.done():
-        sim._webhook_task = asyncio.get_running_loop().create_task(_deliver(sim))
+        sim.webhook.task = asyncio.get_running_loop().create_task(_deliver(sim))
 
 
-async def stop_webhook(sim: Simulator) -> None:
-    task = sim._webhook_task
-    sim._webhook_task = None
+async def stop_webhook(sim: SimState) -> None:
+    task = sim.webhook.task
+    sim.webhook.task = None
     if task is not None and not task.done() and task is not asyncio.current_task():
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
 
-async def _deliver(sim: Simulator) -> None:
+async def _deliver(sim: SimState) -> None:
     """POST queued updates to the webhook, in order, retrying with a short backoff."""
     backoff = 0.05
     async with aiohttp.ClientSession() as session:

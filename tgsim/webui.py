@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from .server import SIM_KEY
+
 if TYPE_CHECKING:
     from .models import FileRecord
 
@@ -64,8 +66,6 @@ def file_type(record: FileRecord) -> str:
 
 async def handle_file(request: web.Request) -> web.Response:
     """The bytes of a file, with its type; never rendered as a page of this origin."""
-    from .server import SIM_KEY
-
     record = request.app[SIM_KEY].files.get(request.match_info["file_id"])
     if record is None:
         raise web.HTTPNotFound()
