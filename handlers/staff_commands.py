@@ -19,7 +19,8 @@ from storage.timestamps import from_db
 
 READ_COMMANDS = {"antrian": "queue", "cari": "search", "data": "record", "jejak": "audit",
                  "statistik": "stats"}
-ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close"}
+ADMIN_COMMANDS = {"ekspor": "export", "buka": "open", "tutup": "close",
+                  "lepasnik": "release_nik"}
 # Handled in handlers/staff_bank.py and handlers/staff_sessions.py:
 OTHER_STAFF_COMMANDS = {"impor": "import", "banksoal": "bank", "sesi": "sessions",
                         "sesibaru": "sesibaru", "batalsesi": "batalsesi",
@@ -181,6 +182,9 @@ async def admin_command(update: Update, context: BotContext) -> None:
         await message.reply_text(_t("staff.admin_only"))
         return
     staff = context.services.staff
+    if action == "release_nik":
+        await release_nik(message, context, user.id, user.full_name)
+        return
     if action == "export":
         data, count = await staff.export(user.id, user.full_name)
         code = context.services.config.recruitment.code
@@ -194,6 +198,27 @@ async def admin_command(update: Update, context: BotContext) -> None:
     await staff.set_registration(opening, user.id, user.full_name)
     key = "staff.registration_opened" if opening else "staff.registration_closed"
     await message.reply_text(_t(key, by=texts.escape(user.full_name)))
+
+
+async def release_nik(message: Message, context: BotContext, actor_id: int,
+                      actor_name: str) -> None:
+    """/lepasnik <number> <reason>: the application lets go of its NIK and goes back to its
+    applicant to correct it (a NIK dispute, after staff compared both KTPs)."""
+    words = (message.text or "").split(maxsplit=2)
+    number = _number(words[1:2])
+    if number is None or len(words) < 3:
+        await message.reply_text(_t("staff.usage_release_nik"))
+        return
+    outcome = await context.services.review.release_nik(number, actor_id, actor_name,
+                                                        words[2].strip())
+    if outcome.decided:
+        context.services.notify_outbox()
+        await message.reply_text(_t("staff.nik_released", id=number,
+                                    by=texts.escape(actor_name)))
+        return
+    found = await context.services.review.exists(number)
+    await message.reply_text(_t("staff.nik_not_released", id=number) if found
+                             else _t("staff.not_found"))
 
 
 async def outside_group(update: Update, context: BotContext) -> None:

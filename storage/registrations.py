@@ -191,6 +191,19 @@ async def mark_submitted(conn: aiosqlite.Connection, application_id: int, now: d
     return cur.rowcount == 1
 
 
+async def nik_holder(conn: aiosqlite.Connection, applicant_id: int, recruitment: str
+                     ) -> int | None:
+    """The application that holds the NIK this applicant typed (after a refused submit)."""
+    async with conn.execute(
+        "SELECT a.id FROM applications AS a JOIN profiles AS p ON p.nik = a.nik "
+        "WHERE p.applicant_id = ? AND a.recruitment = ? AND a.applicant_id != ? "
+        "AND a.status NOT IN ('withdrawn', 'admin_failed')",
+        (applicant_id, recruitment, applicant_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else None
+
+
 async def erase_personal_data(
     conn: aiosqlite.Connection, application_id: int, applicant_id: int, now: datetime
 ) -> bool:

@@ -123,6 +123,36 @@ async def reopen(
     return cur.rowcount == 1
 
 
+# Where a NIK can still be released: not yet booked into a test session.
+NIK_RELEASABLE = ("submitted", "needs_fix", "admin_passed")
+
+
+async def release_nik(conn: aiosqlite.Connection, application_id: int, actor_id: int,
+                      actor_name: str, now: datetime, note: str) -> list[str] | None:
+    """The application lets go of its NIK (a dispute: someone else showed it is theirs) and
+    goes back to its applicant with the NIK reopened; the items now reopened, or None when the
+    application holds no NIK or is past the point where it can let go of one."""
+    async with conn.execute("SELECT status, reopened FROM applications WHERE id = ? "
+                            "AND nik IS NOT NULL", (application_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None or row[0] not in NIK_RELEASABLE:
+        return None
+    items = [*(json.loads(row[1]) if row[0] == "needs_fix" else []), "nik"]
+    items = sorted(set(items), key=items.index)
+    cur = await conn.execute(
+        """
+        UPDATE applications
+        SET status = 'needs_fix', nik = NULL, reopened = ?, decided_by = ?, decided_by_name = ?,
+            decided_at = ?, decision_reason = NULL, editing = NULL, updated_at = ?,
+            fix_note = ?, fix_deadline = NULL
+        WHERE id = ? AND status = ?
+        """,
+        (json.dumps(items), actor_id, actor_name, to_db(now), to_db(now), note,
+         application_id, row[0]),
+    )
+    return items if cur.rowcount == 1 else None
+
+
 @dataclass(frozen=True)
 class Draft:
     """One staff member's unfinished decision on one card."""

@@ -282,8 +282,9 @@ class RegistrationService:
             fixed = pos.application.reopened if pos.application.status == "needs_fix" else ()
             try:
                 await store.mark_submitted(conn, pos.application.id, self._now())
-            except sqlite3.IntegrityError:
-                return "nik_taken", pos  # held by another submitted application
+            except sqlite3.IntegrityError:  # held by another submitted application
+                await self._review.nik_dispute(conn, pos.application.id, applicant_id)
+                return "nik_taken", pos
             await self._review.queue_card(conn, pos.application.id, applicant_id, fixed)
             return "submitted", await self._position(conn, applicant_id)
 

@@ -203,6 +203,42 @@ class ReviewService:
 
         return await self._decision(application_id, apply)
 
+    async def release_nik(self, application_id: int, actor_id: int, actor_name: str,
+                          reason: str) -> Outcome:
+        """A disputed NIK let go (administrators): the application goes back to its applicant
+        to correct the NIK, with the committee's reason, so that its owner can submit."""
+        async def apply(conn: aiosqlite.Connection, applicant: tuple[int, int, str]) -> bool:
+            applicant_id, chat_id, lang = applicant
+            now = self._clock.now()
+            items = await reviews.release_nik(conn, application_id, actor_id, actor_name, now,
+                                              reason)
+            await reviews.audit(conn, actor_id, actor_name, "release_nik", now, applicant_id,
+                                {"application": application_id, "won": items is not None,
+                                 "reason": reason})
+            if items is not None:
+                await store.clear_items(conn, applicant_id, ["nik"], now)
+                await outbox.enqueue(conn, chat_id, {
+                    "text": self._fix_text(lang, items, reason, None),
+                    "reply_markup": callbacks.button_json(texts.get(lang, "review.go_fix"),
+                                                          callbacks.Go("register"))}, now)
+            return items is not None
+
+        return await self._decision(application_id, apply)
+
+    async def nik_dispute(self, conn: aiosqlite.Connection, application_id: int,
+                          applicant_id: int) -> None:
+        """Inside a refused submit: staff hear that this application's NIK is held by another
+        (once per pair), with what they can do about it."""
+        holder = await store.nik_holder(conn, applicant_id, self._config.recruitment.code)
+        staff = self._config.settings.staff_chat_id
+        now = self._clock.now()
+        await reviews.audit(conn, 0, "pendaftar", "nik_disputed", now, applicant_id,
+                            {"application": application_id, "held_by": holder})
+        if staff is not None and holder is not None:
+            await outbox.enqueue(conn, staff, {"text": texts.get(
+                STAFF_LANG, "staff.nik_dispute", id=application_id, holder=holder)}, now,
+                dedupe_key=f"nik-dispute:{application_id}:{holder}")
+
     def _fix_text(self, lang: str, items: list[str], note: str | None,
                   deadline: datetime | None) -> str:
         """What to fix, the committee's note and the deadline, in the applicant's language."""

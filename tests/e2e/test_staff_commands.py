@@ -119,3 +119,40 @@ async def test_an_anonymous_administrator_is_asked_to_post_as_themselves(
     assert "admin anonim" in answer.text and "NIK" not in answer.text
     assert "Siti Aminah" not in answer.text  # nothing served to an unidentified account
     assert "NIK: 5207014508950003" in await ask(bob, group, "/data 1")  # as himself: served
+
+
+async def test_a_disputed_nik_reaches_staff_and_an_administrator_releases_it(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    running, group, bob, carol = await staff_setup(sim, bot_runner, tmp_path)
+    mallory, siti = sim.user("Mallory"), sim.user("Siti")
+    await register(mallory)  # with Siti's NIK (the default person's)
+    await register(siti)
+    await submit(mallory)
+    await card_for(bob, group)
+    refused = await submit(siti)
+    assert "panitia sudah diberi tahu" in refused.text
+    notice = await bob.next_message_with("NIK disengketakan", chat=group)
+    assert "Pendaftaran #2 tidak bisa dikirim" in notice.text and "/lepasnik 1" in notice.text
+    assert "5207014508950003" not in notice.text  # numbers of applications, not the NIK
+    assert await ask(carol, group, "/lepasnik 1 KTP asli milik #2") == (
+        "Perintah ini hanya untuk admin grup panitia. Percobaan ini dicatat.")
+    assert (await ask(bob, group, "/lepasnik 1")).startswith("Tulis nomor pendaftaran")
+    released = await ask(bob, group, "/lepasnik 1 KTP asli milik pendaftar #2")
+    assert released.startswith("NIK pendaftaran #1 dilepaskan oleh Bob")
+    told = await mallory.next_message_with("perlu diperbaiki")
+    assert "NIK" in told.text and "KTP asli milik pendaftar #2" in told.text
+    assert "sudah diterima" in (await submit(siti)).text  # the owner gets through
+    rows = await running.services.db.fetchall(
+        "SELECT status, nik IS NULL FROM applications ORDER BY id")
+    assert [tuple(r) for r in rows] == [("needs_fix", 1), ("submitted", 0)]
+    audit = await running.services.db.fetchall(
+        "SELECT actor_name, action, allowed, detail FROM audit_log "
+        "WHERE action IN ('release_nik', 'nik_disputed') ORDER BY id")
+    assert [(r[0], r[1], r[2]) for r in audit] == [
+        ("pendaftar", "nik_disputed", 1), ("Carol", "release_nik", 0),
+        ("Bob", "release_nik", 1)]
+    assert "KTP asli milik pendaftar #2" in audit[2][3]
+    assert "5207014508950003" not in "".join(r[3] or "" for r in audit)
+    # Once released, a second time finds nothing to release (and says so).
+    assert "tidak dapat dilepaskan" in await ask(bob, group, "/lepasnik 1 lagi")
