@@ -54,10 +54,13 @@ NO_CONTACT = ("WARNING: contact has no whatsapp, phone or email: messages that s
 QUIET_LIBRARIES = ("telegram", "httpx", "httpcore", "apscheduler", "aiosqlite", "tornado")
 
 
-def setup_logging(level: str) -> None:
+def setup_logging(level: str, handler: logging.Handler | None = None) -> None:
+    """The root logger at `level` (to stderr, or to `handler`), libraries quiet, every line
+    through the redaction filter."""
     logging.basicConfig(
         level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[handler] if handler else None,
     )
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import os
 import socket
 import sys
@@ -10,8 +12,13 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.__main__ import QUIET_LIBRARIES, setup_logging
+from bot.clock import ManualClock
 from bot.runner import RunningBot
 from tests.e2e.conftest import ROOT, TOKEN, StartBot, make_config
+from tests.e2e.journeys import Person, register, submit, tap
+from tests.e2e.test_staff_review import card_for, staff_setup
+from tests.e2e.test_timed_test import book_s1, start_test
 from tgsim import Simulator
 
 
@@ -199,4 +206,42 @@ async def test_debug_logging_never_holds_a_message_text_nik_or_token(
     log = err.decode()
     assert proc.returncode == 0, log[-2000:]
     for secret in (TOKEN, "5207014508950003", "081234567890", "NIK saya", "Alice"):
+        assert secret not in log, secret
+
+
+async def test_a_whole_journey_logged_at_debug_holds_no_personal_data(
+    sim: Simulator, bot_runner: StartBot, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Registration with documents, a staff decision, booking, the test, a result request and
+    /hapus's refusal, all with LOG_LEVEL=DEBUG set up as the bot's own main does."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level, {n: logging.getLogger(n).level for n in QUIET_LIBRARIES}
+    stream = io.StringIO()
+    root.handlers = []
+    setup_logging("DEBUG", logging.StreamHandler(stream))
+    try:
+        assert root.getEffectiveLevel() == logging.DEBUG
+        running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+        siti = sim.user("Siti Aminah", username="siti_ksb")
+        await register(siti)
+        await submit(siti)
+        _, card = await card_for(bob, group)
+        await bob.click("✅ Lulus", message=card)
+        await siti.next_message_with("lulus")
+        await book_s1(siti)
+        await start_test(siti, clock)
+        for _ in range(3):
+            await tap(siti, "B")
+        await siti.send("/hasil")
+        await siti.next_message_with("Hasil seleksi belum diumumkan")
+        await running.stop()
+    finally:
+        root.handlers, root.level = saved[0], saved[1]
+        for name, level in saved[2].items():
+            logging.getLogger(name).setLevel(level)
+    log = stream.getvalue()
+    assert "is running (polling)" in log  # the bot's own lines were captured
+    p = Person()
+    for secret in (TOKEN, p.nik, p.phone, p.phone.replace(" ", ""), p.name, p.email, p.address,
+                   "siti_ksb", "Siti"):
         assert secret not in log, secret

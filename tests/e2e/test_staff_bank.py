@@ -4,12 +4,17 @@ clean file becomes the active bank only with an administrator's confirmation."""
 from __future__ import annotations
 
 import io
+import os
+import time
+import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from bot.clock import ManualClock
-from question_bank import Bank, bundled_bank, export_bank_bytes
+from bot.services import bank as bank_service
+from question_bank import Bank, bundled_bank, export_bank_bytes, load_bank_bytes
 from tests.e2e.conftest import StartBot, make_config
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_staff_review import staff_setup
@@ -116,3 +121,39 @@ async def test_an_old_activate_button_never_brings_back_a_superseded_or_stale_im
     clock.advance(hours=2)
     assert not await bank.decide_import(late.import_id, True, 1, "Bob")  # expired
     assert (await bank.active())[0] == "baru"
+
+
+GATE = "MITRA_TEST_CAGE_GATE"
+
+
+def gated_reader(data: bytes, filename: str) -> object:
+    """The cage's reader, held (in the cage's own process) until the test opens the gate."""
+    gate = Path(os.environ[GATE])
+    while not gate.exists():
+        time.sleep(0.02)
+    return load_bank_bytes(data, filename)
+
+
+async def test_a_zip_bomb_is_refused_and_applicants_are_answered_while_it_is_read(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(GATE, str(tmp_path / "gate"))
+    monkeypatch.setattr(bank_service, "load_bank_bytes", gated_reader)
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (60 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 100_000
+    sent = await bob.send_document(bomb.getvalue(), "soal.xlsx", XLSX, caption="/impor",
+                                   chat=group)
+    # The import cannot end before the gate opens; an applicant is answered meanwhile.
+    siti = sim.user("Siti")
+    await siti.send("/status")
+    await siti.next_message_with("Anda belum mendaftar")
+    assert not [m for m in bob.messages(chat=group)
+                if m.from_bot and m.extra.get("reply_to_message_id") == sent.message_id]
+    (tmp_path / "gate").touch()
+    report = await bob.reply_to(sent, timeout=30)
+    assert "terurai menjadi lebih dari 50 MB" in report.text and not report.buttons
+    count = await running.services.db.fetchone("SELECT count(*) FROM question_banks")
+    assert count[0] == 0
