@@ -142,7 +142,10 @@ class OutboxSender:
         if start > now:
             await asyncio.sleep(start - now)
 
-    async def _deliver(self, row: OutboxRow) -> None:
+    async def _deliver(self, queued: OutboxRow) -> None:
+        row = await store.still_pending(self._db.reader, queued)
+        if row is None:  # emptied or skipped while it waited: nothing to send
+            return
         attempts = row.attempts
         if row.guard and not await store.guard_holds(self._db.reader, row.guard):
             await self._record(row, "reason gone", "skipped")

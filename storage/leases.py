@@ -20,7 +20,7 @@ async def take_next(conn: aiosqlite.Connection, recruitment: str, actor_id: int,
         WHERE p.recruitment = ? AND p.status = 'submitted'
           AND (l.application_id IS NULL OR l.until <= ? OR l.actor_id = ?)
           AND p.id NOT IN (SELECT application_id FROM review_skips WHERE actor_id = ?)
-        ORDER BY (l.actor_id = ?) DESC, p.submitted_at, p.id
+        ORDER BY coalesce(l.actor_id = ?, 0) DESC, p.submitted_at, p.id
         LIMIT 1
         """,
         (recruitment, to_db(now), actor_id, actor_id, actor_id),

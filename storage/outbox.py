@@ -105,6 +105,16 @@ async def current_payload(conn: aiosqlite.Connection, row_id: int) -> dict[str, 
     return json.loads(found[0]) if found else {}
 
 
+async def still_pending(conn: aiosqlite.Connection, row: OutboxRow) -> OutboxRow | None:
+    """The row as it reads now, if it is still to be sent (a queued row may have been
+    replaced or emptied while it waited for its turn)."""
+    async with conn.execute("SELECT payload, attempts FROM outbox WHERE id = ? AND "
+                            "status = 'pending'", (row.id,)) as cur:
+        found = await cur.fetchone()
+    return (OutboxRow(row.id, row.chat_id, json.loads(found[0]), found[1], row.guard)
+            if found else None)
+
+
 async def erase_payload(conn: aiosqlite.Connection, row_id: int) -> None:
     """Empty a row about someone who erased their data; one not sent yet never will be (and
     one on the way right now is deleted once sent: mark_sent says ERASED)."""

@@ -30,7 +30,7 @@ async def candidates(conn: aiosqlite.Connection, recruitment: str) -> list[dict[
     """Every submitted application with its profile and its test score (if any)."""
     async with conn.execute(
         """
-        SELECT p.id AS application_id, p.applicant_id, p.status, p.submitted_at, f.*,
+        SELECT f.*, p.id AS application_id, p.applicant_id, p.status, p.submitted_at,
                t.score AS test_correct, t.questions AS questions
         FROM applications AS p
         LEFT JOIN profiles AS f ON f.applicant_id = p.applicant_id

@@ -32,7 +32,7 @@ async def pending(conn: aiosqlite.Connection, recruitment: str, offset: int, lim
     total = (await _all(conn, f"SELECT count(*) AS n {_JOINED} {where}", (recruitment,)))[0]["n"]
     rows = await _all(
         conn,
-        f"SELECT p.id AS application_id, a.id AS applicant_id, p.submitted_at, f.* {_JOINED} "
+        f"SELECT f.*, p.id AS application_id, a.id AS applicant_id, p.submitted_at {_JOINED} "
         f"{where} ORDER BY p.submitted_at, p.id LIMIT ? OFFSET ?",
         (recruitment, limit, offset),
     )
@@ -59,9 +59,11 @@ async def search(conn: aiosqlite.Connection, recruitment: str, term: str, limit:
 async def record(conn: aiosqlite.Connection, application_id: int) -> dict[str, Any] | None:
     rows = await _all(
         conn,
-        f"SELECT p.id AS application_id, p.status, p.submitted_at, p.decided_by_name, "
+        # The profile first: its applicant_id is NULL once erased, and a later column of the
+        # same name wins (the record of an erased applicant still leads to their trail).
+        f"SELECT f.*, p.id AS application_id, p.status, p.submitted_at, p.decided_by_name, "
         f"p.decided_at, p.decision_reason, p.reopened, a.id AS applicant_id, a.username, "
-        f"a.language, a.telegram_id, f.* {_JOINED} WHERE p.id = ?",
+        f"a.language, a.telegram_id {_JOINED} WHERE p.id = ?",
         (application_id,),
     )
     return rows[0] if rows else None

@@ -80,7 +80,9 @@ async def test_two_reviewers_in_private_never_get_the_same_application_at_once(
     edits = [r for r in group_rows if '"edit_text"' in r[1] and "✅ Lulus —" in r[1]]
     posted_undecided = [r for r in cards if "menunggu pemeriksaan" in r[1]]
     assert len(cards) == N and all(r[0] == "sent" for r in posted_undecided)
-    assert len(edits) == len(posted_undecided)  # each posted card is edited to its outcome
+    # Each posted card is edited to its outcome; so is one sent in the instant it was decided
+    # (waiting in the group's lane, it left with the old text: bot.outbox follows it up).
+    assert len(posted_undecided) <= len(edits) <= N
     assert all("reply_markup" not in r[1] for r in cards if "✅ Lulus —" in r[1])
 
 
