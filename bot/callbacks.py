@@ -257,6 +257,14 @@ class ApproveRanking:
     ranking: int
 
 
+@kind("ro")
+class OverrideRanking:
+    """Approve although sessions, attempts or applications are still open (audited)."""
+
+    PREFIX: ClassVar[str]
+    ranking: int
+
+
 @kind("bc")
 class BroadcastKey:
     PREFIX: ClassVar[str]

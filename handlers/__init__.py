@@ -9,6 +9,7 @@ from handlers import (
     errors,
     registration,
     staff,
+    staff_analysis,
     staff_bank,
     staff_broadcasts,
     staff_commands,
@@ -38,6 +39,7 @@ def register_all(app: Application, staff_chat_id: int | None) -> None:  # type: 
     staff_bank.register(app, staff_chat_id)
     staff_sessions.register(app, staff_chat_id)
     staff_results.register(app, staff_chat_id)
+    staff_analysis.register(app, staff_chat_id)
     staff_broadcasts.register(app, staff_chat_id)
     staff_commands.register(app, staff_chat_id)
     # Anything no feature claimed: a short helpful answer, stale buttons answered.

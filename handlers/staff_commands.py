@@ -26,7 +26,8 @@ OTHER_STAFF_COMMANDS = {"impor": "import", "banksoal": "bank", "sesi": "sessions
                         "sesibaru": "sesibaru", "batalsesi": "batalsesi",
                         "tambahwaktu": "tambahwaktu", "peringkat": "ranking",
                         "umumkan": "announce", "siaran": "broadcast",
-                        "daftarditerima": "accepted"}
+                        "daftarditerima": "accepted", "analisis": "analysis",
+                        "batalsoal": "void", "kuncisoal": "rekey"}
 ALL_NAMES = [n for names in (READ_COMMANDS, ADMIN_COMMANDS, OTHER_STAFF_COMMANDS)
              for pair in names.items() for n in pair]
 

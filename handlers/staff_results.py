@@ -20,7 +20,7 @@ def _t(key: str, **params: object) -> str:
     return texts.get(STAFF_LANG, key, **params)
 
 
-async def _admin(update: Update, context: BotContext, action: str) -> bool:
+async def require_admin(update: Update, context: BotContext, action: str) -> bool:
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     assert user is not None and chat is not None and message is not None
     if await is_admin(context, user.id):
@@ -33,7 +33,7 @@ async def _admin(update: Update, context: BotContext, action: str) -> bool:
 async def compute(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if not await _admin(update, context, "ranking_preview"):
+    if not await require_admin(update, context, "ranking_preview"):
         return
     selection = context.services.selection
     if await selection.final() is not None:
@@ -48,13 +48,22 @@ async def compute(update: Update, context: BotContext) -> None:
     chart = distribution_png([row["final_score"] for row in rows], preview.cut_off, title)
     await message.reply_photo(InputFile(chart, filename="sebaran-nilai.png"))
     cut = "–" if preview.cut_off is None else f"{preview.cut_off:.2f}"
+    open_now = open_lines(await selection.still_open())
     await message.reply_text(
-        _t("staff.ranking_summary", id=preview.ranking_id, ranked=preview.ranked,
-           accepted=preview.accepted, quota=r.quota.accepted, unranked=preview.unranked,
-           cut_off=cut),
+        "\n".join([_t("staff.ranking_summary", id=preview.ranking_id, ranked=preview.ranked,
+                       accepted=preview.accepted, quota=r.quota.accepted,
+                       unranked=preview.unranked, cut_off=cut),
+                    *([_t("staff.ranking_rulings", rulings=texts.escape(preview.rulings))]
+                      if preview.rulings else []),
+                    *([_t("staff.ranking_open"), *open_now] if open_now else [])]),
         reply_markup=InlineKeyboardMarkup([[button(
             _t("staff.ranking_approve", id=preview.ranking_id),
             callbacks.ApproveRanking(preview.ranking_id))]]))
+
+
+def open_lines(open_now: dict[str, int]) -> list[str]:
+    """What is still open, one line each, in words."""
+    return [_t(f"staff.open_{name}", count=n) for name, n in open_now.items() if n]
 
 
 async def approve(update: Update, context: BotContext) -> None:
@@ -62,25 +71,39 @@ async def approve(update: Update, context: BotContext) -> None:
     assert query is not None and user is not None and isinstance(query.message, Message)
     data = callbacks.decode(query.data)
     staff_chat = context.services.config.settings.staff_chat_id
-    if query.message.chat.id != staff_chat or not isinstance(data, callbacks.ApproveRanking):
+    if query.message.chat.id != staff_chat or not isinstance(
+            data, callbacks.ApproveRanking | callbacks.OverrideRanking):
         await query.answer(_t("staff.not_staff"), show_alert=True)
         return
     if not await is_admin(context, user.id):
         await context.services.staff.refused(user.id, user.full_name, "ranking_approve")
         await query.answer(_t("staff.admin_only"), show_alert=True)
         return
-    done = await context.services.selection.approve(data.ranking, user.id, user.full_name)
-    await query.edit_message_reply_markup(None)
-    await query.message.reply_text(_t("staff.ranking_approved", id=data.ranking,
-                                      by=texts.escape(user.full_name)) if done
-                                   else _t("staff.ranking_not_approved"))
+    override = isinstance(data, callbacks.OverrideRanking)
+    outcome, open_now = await context.services.selection.approve(
+        data.ranking, user.id, user.full_name, override=override)
     await query.answer()
+    if outcome == "open":  # the button stays: approve again once all is over
+        await query.message.reply_text("\n".join([
+            _t("staff.ranking_still_open", id=data.ranking), *open_lines(open_now)]),
+            reply_markup=InlineKeyboardMarkup([[button(
+                _t("staff.ranking_override", id=data.ranking),
+                callbacks.OverrideRanking(data.ranking))]]))
+        return
+    await query.edit_message_reply_markup(None)
+    if outcome == "approved":
+        text = _t("staff.ranking_approved", id=data.ranking, by=texts.escape(user.full_name))
+        if open_now:
+            text += "\n" + "\n".join([_t("staff.ranking_overridden"), *open_lines(open_now)])
+    else:
+        text = _t(f"staff.ranking_{outcome}", id=data.ranking)
+    await query.message.reply_text(text)
 
 
 async def announce(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and message.text and user is not None
-    if not await _admin(update, context, "announcement_schedule"):
+    if not await require_admin(update, context, "announcement_schedule"):
         return
     now = any(word in ("sekarang", "now") for word in message.text.lower().split()[1:])
     state, when = await context.services.selection.schedule(now, user.id, user.full_name)
@@ -98,7 +121,7 @@ async def public_list(update: Update, context: BotContext) -> None:
     """/daftarditerima: the list of accepted partners to post (after approval)."""
     message = update.effective_message
     assert message is not None
-    if not await _admin(update, context, "public_list"):
+    if not await require_admin(update, context, "public_list"):
         return
     final = await context.services.selection.final()
     if final is None:
@@ -106,7 +129,8 @@ async def public_list(update: Update, context: BotContext) -> None:
         return
     rows = await context.services.selection.rows(final.id)
     r = context.services.config.recruitment
-    data = public_list_xlsx(rows, f"{r.name}: daftar mitra yang diterima")
+    data = public_list_xlsx(rows, f"{r.name}: daftar mitra yang diterima",
+                            show_score=r.results.show_score)
     await message.reply_document(InputFile(data, filename=f"diterima-{r.code}.xlsx"))
 
 
@@ -125,7 +149,9 @@ async def my_result(update: Update, context: BotContext) -> None:
               if pos.application else None)
     lang, r = applicant.language, context.services.config.recruitment
     if result is not None:
-        await message.reply_text(context.services.selection.result_text(lang, result))
+        final = await context.services.selection.final()
+        cut_off = final.cut_off if final is not None else None
+        await message.reply_text(context.services.selection.result_text(lang, result, cut_off))
     elif await context.services.selection.announced():  # announced, but not in the ranking
         status = pos.application.status if pos.application else None
         key = NOT_RANKED.get(status, "results.not_ranked") if status else "results.not_applied"
@@ -143,4 +169,4 @@ def register(app: Application, staff_chat_id: int | None) -> None:  # type: igno
     app.add_handler(CommandHandler(["peringkat", "ranking"], compute, filters=group))
     app.add_handler(CommandHandler(["umumkan", "announce"], announce, filters=group))
     app.add_handler(CommandHandler(["daftarditerima", "accepted"], public_list, filters=group))
-    app.add_handler(CallbackQueryHandler(approve, pattern=r"^rk:"))
+    app.add_handler(CallbackQueryHandler(approve, pattern=r"^r[ko]:"))

@@ -143,11 +143,12 @@ async def answers(conn: aiosqlite.Connection, attempt_id: int) -> dict[int, int]
 
 
 async def submit(conn: aiosqlite.Connection, attempt_id: int, by: str, score: int,
-                 now: datetime) -> bool:
+                 now: datetime, scored_of: int | None = None) -> bool:
+    """Once: `score` correct answers of `scored_of` valid questions (None: all it drew)."""
     cur = await conn.execute(
-        "UPDATE attempts SET status = 'submitted', submitted_by = ?, score = ?, "
+        "UPDATE attempts SET status = 'submitted', submitted_by = ?, score = ?, scored_of = ?, "
         "submitted_at = ? WHERE id = ? AND status = 'active'",
-        (by, score, to_db(now), attempt_id),
+        (by, score, scored_of, to_db(now), attempt_id),
     )
     return cur.rowcount == 1
 

@@ -19,11 +19,12 @@ class Ranking:
     cut_off: float | None
     approved_by: str | None
     announce_at: datetime | None
+    stale: bool = False  # computed before a question was voided or re-keyed
 
 
 def _ranking(r: aiosqlite.Row) -> Ranking:
     return Ranking(r["id"], r["status"], r["cut_off"], r["approved_by"],
-                   from_db(r["announce_at"]) if r["announce_at"] else None)
+                   from_db(r["announce_at"]) if r["announce_at"] else None, bool(r["stale"]))
 
 
 async def candidates(conn: aiosqlite.Connection, recruitment: str) -> list[dict[str, Any]]:
@@ -31,7 +32,7 @@ async def candidates(conn: aiosqlite.Connection, recruitment: str) -> list[dict[
     async with conn.execute(
         """
         SELECT f.*, p.id AS application_id, p.applicant_id, p.status, p.submitted_at,
-               t.score AS test_correct, t.questions AS questions
+               t.score AS test_correct, t.scored_of, t.questions AS questions
         FROM applications AS p
         LEFT JOIN profiles AS f ON f.applicant_id = p.applicant_id
         LEFT JOIN attempts AS t ON t.application_id = p.id AND t.kind = 'test'
@@ -54,9 +55,10 @@ async def save(conn: aiosqlite.Connection, recruitment: str, rows: list[dict[str
     assert ranking_id is not None
     await conn.executemany(
         "INSERT INTO ranking_rows (ranking_id, application_id, rank, final_score, test_correct,"
-        " breakdown, accepted, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " test_total, breakdown, accepted, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(ranking_id, r["application_id"], r["rank"], r["final_score"], r["test_correct"],
-          json.dumps(r["breakdown"]), int(r["accepted"]), r["reason"]) for r in rows],
+          r.get("test_total"), json.dumps(r["breakdown"]), int(r["accepted"]), r["reason"])
+         for r in rows],
     )
     return ranking_id
 

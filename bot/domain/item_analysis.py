@@ -22,7 +22,8 @@ compare):
   form would mostly be missing; this pooled form uses every attempt. It is an approximation:
   differences in difficulty between forms count as true-score variance (slightly optimistic).
 
-Flags: facility < 0.2 or > 0.95 (any sample); with at least MIN_DRAWN = 10 attempts: r < 0
+Flags: facility < 0.2 or > 0.95 (with at least MIN_FACILITY_DRAWN = 5 attempts with the
+question); with at least MIN_DRAWN = 10 attempts: r < 0
 (check the key), 0 <= r < 0.2 (low discrimination), and a wrong option chosen in the upper group
 more often than the accepted option(s) together. What cannot be computed (too few attempts,
 zero variance) is None, never an error.
@@ -33,12 +34,16 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from question_bank.draw import DrawnQuestion
+
 UPPER_LOWER_SHARE = 0.27
 MIN_DRAWN = 10  # discrimination flags need at least this many attempts with the question
+MIN_FACILITY_DRAWN = 5  # and the too-hard / too-easy flags this many (0 of 2 says nothing)
+MIN_ATTEMPTS = 5  # KR-20 needs this many attempts (on fewer it can even pass 1)
 HARD, EASY, LOW_DISCRIMINATION = 0.2, 0.95, 0.2
 FAST_SECONDS = 8.0  # median seconds per answered question below this ...
 FAST_MIN_SCORE = Fraction(7, 10)  # ... with at least this share score is implausibly fast
@@ -117,6 +122,22 @@ class Suspicion:
     detail: str
 
 
+def from_draw(attempt_id: int, label: str, questions: Sequence[DrawnQuestion],
+              choices: Mapping[int, int], seconds: Mapping[int, float] | None = None,
+              rekeyed: Mapping[str, frozenset[str]] | None = None) -> AttemptData:
+    """An attempt as drawn and answered (`choices`: position -> option index as shown);
+    `rekeyed`: questions accepted with other keys (option texts) than their stored one."""
+    responses = []
+    for position, q in enumerate(questions):
+        choice = choices.get(position)
+        chosen = q.options[choice] if choice is not None and 0 <= choice < len(q.options) else None
+        accepted = (rekeyed or {}).get(q.question_id) or frozenset({q.correct_text})
+        responses.append(Response(q.question_id, q.options, accepted, chosen,
+                                  (seconds or {}).get(position)))
+    return AttemptData(attempt_id, label, "|".join(q.question_id for q in questions),
+                       tuple(responses))
+
+
 def _valid(attempt: AttemptData, voided: frozenset[str]) -> list[Response]:
     return [r for r in attempt.responses if r.question_id not in voided]
 
@@ -184,8 +205,9 @@ def _item(qid: str, entries: list[tuple[AttemptData, Response]], voided: frozens
             for (a, _), ok in zip(entries, correct, strict=True)]
     stats.upper_lower, upper = _upper_lower(rows)
     enough = stats.drawn >= MIN_DRAWN
-    stats.flags += [FLAG_HARD] if stats.facility < HARD else []
-    stats.flags += [FLAG_EASY] if stats.facility > EASY else []
+    if stats.drawn >= MIN_FACILITY_DRAWN:
+        stats.flags += [FLAG_HARD] if stats.facility < HARD else []
+        stats.flags += [FLAG_EASY] if stats.facility > EASY else []
     r = stats.discrimination
     if enough and r is not None and r < 0:
         stats.flags.append(FLAG_WRONG_KEY)
@@ -205,7 +227,7 @@ def _item(qid: str, entries: list[tuple[AttemptData, Response]], voided: frozens
 
 def _kr20(attempts: list[AttemptData], voided: frozenset[str],
           shares: list[Fraction]) -> float | None:
-    if len(attempts) < 2:
+    if len(attempts) < MIN_ATTEMPTS:
         return None
     mean = sum(shares) / len(shares)
     variance = sum((s - mean) ** 2 for s in shares) / len(shares)

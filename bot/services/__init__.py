@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.services.analysis import AnalysisService
 from bot.services.applicants import ApplicantService
 from bot.services.bank import BankService
 from bot.services.broadcasts import BroadcastService
@@ -39,6 +40,7 @@ class Services:
     sessions: SessionService
     testing: TestService
     selection: SelectionService
+    analysis: AnalysisService
     reminders: ReminderService
     broadcasts: BroadcastService
     staff_feed: StaffFeed
@@ -55,6 +57,7 @@ class Services:
         await self.testing.tick()
         await self.sessions.tick()
         await self.selection.tick()
+        await self.analysis.tick()
         await self.reminders.tick()
         await self.staff_feed.tick()
         await self.retention.tick()
@@ -64,6 +67,7 @@ class Services:
     def build(cls, config: Config, db: Database, clock: Clock) -> Services:
         review = ReviewService(db, clock, config)
         bank = BankService(db, clock, config.recruitment)
+        analysis = AnalysisService(db, clock, config, bank)
         return cls(
             config=config,
             db=db,
@@ -76,8 +80,9 @@ class Services:
             staff=StaffService(db, clock, config.recruitment),
             bank=bank,
             sessions=SessionService(db, clock, config.recruitment),
-            testing=TestService(db, clock, config, bank),
+            testing=TestService(db, clock, config, bank, analysis),
             selection=SelectionService(db, clock, config.recruitment),
+            analysis=analysis,
             reminders=ReminderService(db, clock, config.recruitment),
             broadcasts=BroadcastService(db, clock, config.recruitment),
             staff_feed=StaffFeed(db, clock, config),

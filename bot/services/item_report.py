@@ -107,6 +107,9 @@ def item_report_xlsx(analysis: Analysis, suspects: Sequence[Suspicion], title: s
     return out.getvalue()
 
 
+MAX_LINES = 15  # flagged questions listed in a summary message
+
+
 def summary_lines(analysis: Analysis, voided: Iterable[str] = ()) -> list[str]:
     """A short summary for a chat message (HTML parse mode: every text from data is escaped)."""
     test = analysis.test
@@ -118,7 +121,9 @@ def summary_lines(analysis: Analysis, voided: Iterable[str] = ()) -> list[str]:
     flagged = [i for i in analysis.items if i.flags and not i.voided]
     if not flagged:
         lines.append("Tidak ada soal yang ditandai.")
-    for i in flagged:
+    for i in flagged[:MAX_LINES]:
         right = "" if i.facility is None else f" (benar {round(100 * i.facility)}%)"
         lines.append(f"• {html.escape(i.question_id)}: {html.escape('; '.join(i.flags))}{right}")
+    if len(flagged) > MAX_LINES:  # a chat message holds 4096 characters; the file holds all
+        lines.append(f"… dan {len(flagged) - MAX_LINES} soal lain yang ditandai (lihat berkas).")
     return lines

@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.domain import testing as rules
 from bot.services import attempt_messages as owed
 from bot.services import review_markup
+from bot.services.analysis import AnalysisService
 from bot.services.bank import BankService
 from question_bank import DrawnQuestion, draw, form_seed, practice_bank, score
 from storage import attempts as store
@@ -60,8 +61,9 @@ class Refused(Exception):
 
 
 class TestService:
-    def __init__(self, db: Database, clock: Clock, config: Config, bank: BankService) -> None:
-        self._db, self._clock, self._bank = db, clock, bank
+    def __init__(self, db: Database, clock: Clock, config: Config, bank: BankService,
+                 analysis: AnalysisService) -> None:
+        self._db, self._clock, self._bank, self._analysis = db, clock, bank, analysis
         self._r, self._settings = config.recruitment, config.settings
 
     async def start(self, applicant_id: int) -> View | StartRefusal:
@@ -228,8 +230,11 @@ class TestService:
     async def _submit(self, conn: aiosqlite.Connection, attempt_id: int, by: str,
                       now: datetime) -> View:
         view = await self._view(conn, attempt_id)
-        points = score(view.questions, view.answers)
-        if await store.submit(conn, attempt_id, by, points, now):
+        points, of = score(view.questions, view.answers), len(view.questions)
+        if view.attempt.kind == "test":  # under the rulings made so far (a voided question)
+            points, of = await self._analysis.score(conn, view.questions, view.answers)
+        if await store.submit(conn, attempt_id, by, points, now,
+                              of if of != len(view.questions) else None):
             attempt = view.attempt
             if attempt.kind == "test" and attempt.application_id is not None:
                 await conn.execute(

@@ -112,7 +112,7 @@ def test_summary_without_flags_and_escaped() -> None:
         for n in range(4)]
     assert summary_lines(analyse(rows))[-1] == "Tidak ada soal yang ditandai."
     hard = [AttemptData(n, f"#{n}", "F", (
-        Response("<b>Q1</b>", OPTIONS, frozenset({"A"}), "B", None),)) for n in range(3)]
+        Response("<b>Q1</b>", OPTIONS, frozenset({"A"}), "B", None),)) for n in range(5)]
     lines = summary_lines(analyse(hard))
     assert "• &lt;b&gt;Q1&lt;/b&gt;: hampir tidak ada yang benar (benar 0%)" in lines
     assert lines[1] == "KR-20: –, " + kr20_reading(None)
@@ -123,3 +123,13 @@ def test_kr20_reading() -> None:
     assert kr20_reading(0.7).startswith("baik")
     assert kr20_reading(0.6).startswith("cukup")
     assert kr20_reading(0.2).startswith("rendah")
+
+
+def test_a_summary_lists_at_most_fifteen_flagged_questions() -> None:
+    rows = [AttemptData(n, f"#{n}", "F", tuple(
+        Response(f"Q{q:02d}", OPTIONS, frozenset({"A"}), "B", None) for q in range(40)))
+        for n in range(6)]
+    lines = summary_lines(analyse(rows))
+    assert sum(line.startswith("• ") for line in lines) == 15
+    assert lines[-1] == "… dan 25 soal lain yang ditandai (lihat berkas)."
+    assert len("\n".join(lines)) < 4096
