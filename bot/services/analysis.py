@@ -96,8 +96,7 @@ class AnalysisService:
             _, bank = await self._bank.active()
             question = next((q for q in bank.questions if q.id == question_id), None)
             if question is None or not letters or any(
-                    LETTERS.find(x) < 0 or LETTERS.find(x) >= len(question.options)
-                    for x in letters):
+                    x not in LETTERS[:len(question.options)] or len(x) != 1 for x in letters):
                 return "bad_key"
             accepted = [question.options[LETTERS.index(x)] for x in letters]
         now = self._clock.now()

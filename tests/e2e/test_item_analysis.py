@@ -168,7 +168,8 @@ async def test_a_wrong_key_is_flagged_voided_and_every_score_follows(
     both = await scores(running)
     assert all(of == 30 for _, of in both.values())
     assert sum(both[a][0] - after[a][0] for a in after) == N // 2 + N // 4  # knowers + lucky
-    assert await running.services.analysis.rule(WRONG, ["Z"], "?", 1, "Bob") == "bad_key"
+    for bad in (["Z"], ["BC"], ["E"], []):  # no such option / two letters run together
+        assert await running.services.analysis.rule(WRONG, bad, "?", 1, "Bob") == "bad_key"
     await running.services.analysis.rule(WRONG, None, "kunci salah", 1, "Bob")
     assert await scores(running) == after
     # The old preview can no longer be approved; a new one shows the ruling and new scores.
