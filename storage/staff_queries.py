@@ -56,15 +56,17 @@ async def search(conn: aiosqlite.Connection, recruitment: str, term: str, limit:
     )
 
 
-async def record(conn: aiosqlite.Connection, application_id: int) -> dict[str, Any] | None:
+async def record(conn: aiosqlite.Connection, application_id: int, recruitment: str
+                 ) -> dict[str, Any] | None:
+    """One application of this recruitment (another recruitment's is not found)."""
     rows = await _all(
         conn,
         # The profile first: its applicant_id is NULL once erased, and a later column of the
         # same name wins (the record of an erased applicant still leads to their trail).
         f"SELECT f.*, p.id AS application_id, p.status, p.submitted_at, p.decided_by_name, "
         f"p.decided_at, p.decision_reason, p.reopened, a.id AS applicant_id, a.username, "
-        f"a.language, a.telegram_id {_JOINED} WHERE p.id = ?",
-        (application_id,),
+        f"a.language, a.telegram_id {_JOINED} WHERE p.id = ? AND p.recruitment = ?",
+        (application_id, recruitment),
     )
     return rows[0] if rows else None
 

@@ -56,7 +56,7 @@ class StaffService:
                      action: Literal["view_record", "view_trail"] = "view_record"
                      ) -> tuple[dict[str, Any], list[str], list[dict[str, Any]]] | None:
         """One application, its documents and its audit trail (as it was before this read)."""
-        found = await staff_queries.record(self._db.reader, application_id)
+        found = await staff_queries.record(self._db.reader, application_id, self._r.code)
         if found is None:
             return None
         docs = await registrations.get_documents(self._db.reader, found["applicant_id"])

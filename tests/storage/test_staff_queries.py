@@ -61,13 +61,17 @@ async def test_a_record_joins_the_application_the_person_and_the_profile(
                                                    username="siti", full_name="Siti")
     async with db.write() as conn:
         await reviews.decide(conn, application, "admin_failed", ANA, "Ana", "NIK ganda", NOW)
-    record = await staff_queries.record(db.reader, application)
+    record = await staff_queries.record(db.reader, application, RECRUITMENT)
     assert record is not None
     assert (record["application_id"], record["applicant_id"], record["telegram_id"]) == (
         application, person, 1)
     assert (record["status"], record["decided_by_name"], record["decision_reason"],
             record["full_name"]) == ("admin_failed", "Ana", "NIK ganda", "Siti")
-    assert await staff_queries.record(db.reader, application + 1) is None
+    assert await staff_queries.record(db.reader, application + 1, RECRUITMENT) is None
+    # Another recruitment's application (another regency or year) is not this staff's to see.
+    _, other = await people.application(2, NOW, status="submitted", recruitment="other-2024")
+    assert await staff_queries.record(db.reader, other, RECRUITMENT) is None
+    assert await staff_queries.record(db.reader, other, "other-2024") is not None
 
 
 async def test_the_record_of_an_erased_applicant_still_leads_to_their_audit_trail(
@@ -77,7 +81,7 @@ async def test_the_record_of_an_erased_applicant_still_leads_to_their_audit_trai
     async with db.write() as conn:
         assert await registrations.erase_personal_data(conn, application, person, NOW)
         await reviews.audit(conn, 0, "pendaftar", "applicant_erased", NOW, person)
-    record = await staff_queries.record(db.reader, application)
+    record = await staff_queries.record(db.reader, application, RECRUITMENT)
     assert record is not None and record["status"] == "withdrawn"
     assert record["applicant_id"] == person
     trail = await staff_queries.audit_trail(db.reader, record["applicant_id"])
