@@ -69,6 +69,17 @@ async def get_application(
     return _application(row) if row else None
 
 
+async def get_application_by_id(conn: aiosqlite.Connection, application_id: int,
+                                recruitment: str) -> Application | None:
+    """An application of this recruitment by its number (another recruitment's: None)."""
+    async with conn.execute(
+        "SELECT * FROM applications WHERE id = ? AND recruitment = ?",
+        (application_id, recruitment),
+    ) as cur:
+        row = await cur.fetchone()
+    return _application(row) if row else None
+
+
 async def start_application(
     conn: aiosqlite.Connection, applicant_id: int, recruitment: str, now: datetime
 ) -> Application:

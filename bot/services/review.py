@@ -281,8 +281,8 @@ class ReviewService:
                             application_id: int) -> tuple[int, int, str] | None:
         async with conn.execute(
             "SELECT a.id, a.telegram_id, a.language FROM applications AS p "
-            "JOIN applicants AS a ON a.id = p.applicant_id WHERE p.id = ?",
-            (application_id,),
+            "JOIN applicants AS a ON a.id = p.applicant_id WHERE p.id = ? AND p.recruitment = ?",
+            (application_id, self._config.recruitment.code),
         ) as cur:
             row = await cur.fetchone()
         return (row[0], row[1], row[2]) if row else None

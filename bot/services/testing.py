@@ -284,7 +284,8 @@ class TestService:
         """Extra minutes for one applicant after an incident on their side (audited)."""
         now = self._clock.now()
         async with self._db.write() as conn:
-            attempt = await store.for_application(conn, application_id)
+            ours = await applications.get_application_by_id(conn, application_id, self._r.code)
+            attempt = await store.for_application(conn, application_id) if ours else None
             if attempt is None or attempt.started_at is None or attempt.status != "active":
                 return False
             extra = attempt.extra_minutes + minutes
