@@ -275,7 +275,9 @@ class ReviewService:
                        what)
 
     async def exists(self, application_id: int) -> bool:
-        return await reviews.decision_of(self._db.reader, application_id) is not None
+        """An application of this recruitment (another recruitment's is not ours to name)."""
+        return await store.get_application_by_id(self._db.reader, application_id,
+                                                  self._config.recruitment.code) is not None
 
     async def applicant_of(self, conn: aiosqlite.Connection,
                             application_id: int) -> tuple[int, int, str] | None:

@@ -16,7 +16,7 @@ from bot.__main__ import QUIET_LIBRARIES, setup_logging
 from bot.clock import ManualClock
 from bot.runner import RunningBot
 from tests.e2e.conftest import ROOT, TOKEN, StartBot, make_config
-from tests.e2e.journeys import Person, register, submit, tap
+from tests.e2e.journeys import Person, register, reply_with, submit, tap
 from tests.e2e.test_staff_review import card_for, staff_setup
 from tests.e2e.test_timed_test import book_s1, start_test
 from tgsim import Simulator
@@ -43,7 +43,7 @@ async def test_webhook_mode_answers_and_refuses_a_wrong_secret(
     assert not any(c.method == "getUpdates" for c in sim.calls)
     alice = sim.user("Alice")
     await alice.send("/start")
-    assert "Selamat datang" in (await alice.next_message()).text
+    await reply_with(alice, "Selamat datang")
 
     forged = {"update_id": 999, "message": {
         "message_id": 1, "date": 0, "chat": {"id": alice.id, "type": "private"},
@@ -88,7 +88,7 @@ async def test_fifty_users_at_once_are_served_concurrently_each_chat_in_order(
 
     async def start(user) -> str:  # type: ignore[no-untyped-def]
         await user.send("/start")
-        return (await user.next_message(timeout=30)).text
+        return (await reply_with(user, "Selamat datang", timeout=30)).text
 
     assert all("Selamat datang" in text for text in
                await asyncio.gather(*(start(u) for u in users)))
@@ -101,7 +101,9 @@ async def test_fifty_users_at_once_are_served_concurrently_each_chat_in_order(
     async def three_messages(user) -> list[str]:  # type: ignore[no-untyped-def]
         for text in ("/help", "apa kabar", "/start"):
             await user.send(text)
-        return [(await user.next_message(timeout=30)).text for _ in range(3)]
+        # each named, in the order sent: a wait only sees what came after the one before
+        return [(await reply_with(user, fragment, timeout=30)).text for fragment in
+                ("/start – halaman awal dan menu", "Halo!", "Selamat datang")]
 
     for replies in await asyncio.gather(*(three_messages(u) for u in users[:10])):
         assert replies[0].startswith("Bantuan")
@@ -151,7 +153,7 @@ async def test_python_m_bot_answers_start_through_the_simulator(
     try:
         alice = sim.user("Alice")
         await alice.send("/start")
-        assert "Selamat datang" in (await alice.next_message(timeout=30)).text
+        await reply_with(alice, "Selamat datang", timeout=30)
     finally:
         proc.terminate()
         _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
@@ -199,7 +201,7 @@ async def test_debug_logging_never_holds_a_message_text_nik_or_token(
     try:
         alice = sim.user("Alice")
         await alice.send("NIK saya 5207014508950003, HP 081234567890")
-        assert "Halo!" in (await alice.next_message(timeout=30)).text
+        await reply_with(alice, "Halo!", timeout=30)
     finally:
         proc.terminate()
         _, err = await asyncio.wait_for(proc.communicate(), timeout=20)

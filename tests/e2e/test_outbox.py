@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.runner import RunningBot
 from storage import outbox
 from tests.e2e.conftest import StartBot, make_config
+from tests.e2e.journeys import reply_with
 from tgsim import Simulator
 
 
@@ -30,7 +31,8 @@ async def test_two_hundred_messages_under_limits_and_faults_arrive_once(
     sim.faults.force_429(3, retry_after=1)
     await queue(running, {u.id: f"Pesan untuk {u.id}" for u in users})
     for user in users:
-        assert (await user.next_message(timeout=60)).text == f"Pesan untuk {user.id}"
+        delivered = await reply_with(user, f"Pesan untuk {user.id}", timeout=60)
+        assert delivered.text == f"Pesan untuk {user.id}"
     await running.outbox.idle.wait()
     for user in users:
         assert len(sim.sent_messages(user.id)) == 1
@@ -43,7 +45,7 @@ async def test_blocked_bot_is_recorded_as_undeliverable(sim: Simulator, bot: Run
     alice, bob = sim.user("Alice"), sim.user("Bob")
     bob.block_bot()
     await queue(bot, {alice.id: "satu", bob.id: "dua"})
-    await alice.next_message()
+    await reply_with(alice, "satu")
     await bot.outbox.idle.wait()
     assert await outbox.counts(bot.services.db.reader) == {"sent": 1, "undeliverable": 1}
 
@@ -59,7 +61,7 @@ async def test_queued_before_a_crash_is_sent_once_after_restart(
     await first.stop()
     assert sim.sent_messages(alice.id) == []
     second = await bot_runner()
-    assert (await alice.next_message()).text == "keputusan"
+    assert (await reply_with(alice, "keputusan")).text == "keputusan"
     await second.outbox.idle.wait()
     assert len(sim.sent_messages(alice.id)) == 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.runner import RunningBot
 from storage import registrations
-from tests.e2e.journeys import Person, register, reply, submit, t
+from tests.e2e.journeys import Person, register, reply_with, submit, t, words
 from tgsim import Simulator
 
 
@@ -35,7 +35,8 @@ async def test_full_registration_in_indonesian(sim: Simulator, bot: RunningBot) 
     assert set(docs) == {"ktp", "photo", "ijazah"}
     assert docs["ijazah"].media_type == "application/pdf" and docs["ktp"].media_type == "photo"
     await siti.send("/status")
-    assert "menunggu pemeriksaan administrasi" in (await reply(siti)).text
+    status = await reply_with(siti, words("id", "status.submitted"))
+    assert "menunggu pemeriksaan administrasi" in status.text
 
 
 async def test_full_registration_in_english(sim: Simulator, bot: RunningBot) -> None:
@@ -58,8 +59,8 @@ async def test_submitted_profile_is_read_only(sim: Simulator, bot: RunningBot) -
     await submit(siti)
     answer = await siti.click("✏️ " + t("id", "reg.label_nik"), message=review)
     assert answer.text == t("id", "stale_button")
-    await reply(siti)  # the status, instead of the form
+    await reply_with(siti, words("id", "status.submitted"))  # the status, instead of the form
     await siti.send("9999999999999999")
-    await reply(siti)
+    await reply_with(siti, words("id", "fallback"))  # free text, not a NIK
     profile, _, _ = await stored(bot, siti.id)
     assert profile["nik"] == "5207014508950003"

@@ -14,10 +14,12 @@ from tests.e2e.conftest import ROOT, WITA, StartBot, make_config
 from tests.e2e.journeys import (
     Person,
     answer_consent_and_declarations,
+    arrived,
     register,
-    reply,
+    reply_with,
     submit,
     t,
+    words,
 )
 from tests.e2e.test_registration import stored
 from tgsim import Simulator, SimUser
@@ -38,7 +40,7 @@ async def to_field(user: SimUser, name: str = "Siti Aminah") -> None:
     await user.send("/daftar")
     await answer_consent_and_declarations(user, "id")
     await user.send(name)
-    await reply(user)
+    await reply_with(user, words("id", "reg.ask_nik"))
 
 
 async def test_bad_niks_each_get_their_own_message(sim: Simulator, bot: RunningBot) -> None:
@@ -46,11 +48,11 @@ async def test_bad_niks_each_get_their_own_message(sim: Simulator, bot: RunningB
     await to_field(siti)
     for nik, expected in NIK_ERRORS.items():
         await siti.send(nik)
-        assert expected in (await reply(siti)).text, nik
+        await reply_with(siti, expected)
     profile, _, _ = await stored(bot, siti.id)
     assert profile["nik"] is None
     await siti.send("5207014508950003")
-    assert "Tersimpan" in (await reply(siti)).text
+    assert "Tersimpan" in (await reply_with(siti, words("id", "reg.ask_sex"))).text
 
 
 async def test_nik_sex_and_birth_date_mismatch_are_explained(
@@ -59,15 +61,15 @@ async def test_nik_sex_and_birth_date_mismatch_are_explained(
     siti = sim.user("Siti")
     await to_field(siti)
     await siti.send("5207014508950003")  # the +40 rule: a woman
-    await reply(siti)
+    await reply_with(siti, words("id", "reg.ask_sex"))
     await siti.click(t("id", "reg.sex_M"))
-    assert "ditambah 40" in (await reply(siti)).text
+    await reply_with(siti, "ditambah 40")
     await siti.click(t("id", "reg.sex_F"))
-    await reply(siti)
+    await reply_with(siti, words("id", "reg.ask_birth_place"))
     await siti.send("Taliwang")
-    await reply(siti)
+    await reply_with(siti, words("id", "reg.ask_birth_date"))
     await siti.send("06-08-1995")
-    mismatch = (await reply(siti)).text
+    mismatch = (await reply_with(siti, words("id", "errors.nik.birth_mismatch"))).text
     assert "06-08-1995" in mismatch and "05-08-1995" in mismatch
     profile, _, _ = await stored(bot, siti.id)
     assert profile["sex"] == "F" and profile["birth_date"] is None
@@ -82,7 +84,7 @@ async def test_a_nik_is_held_by_a_submitted_application_not_by_whoever_types_it(
     await register(siti)
     assert "sudah diterima" in (await submit(mallory)).text
     # Siti submits: refused while Mallory's application holds her NIK, with a way out.
-    refused = await submit(siti)
+    refused = await submit(siti, expect=words("id", "errors.nik.taken"))
     assert refused.text.startswith("Pendaftaran belum terkirim")
     assert refused.buttons == [["✏️ Ubah NIK"]] and "bps5207@bps.go.id" in refused.text
     rows = await bot.services.db.fetchall("SELECT id, status FROM applications ORDER BY id")
@@ -97,23 +99,23 @@ async def test_bad_phone_and_email(sim: Simulator, bot: RunningBot) -> None:
     await to_field(siti)
     for answer in ("5207014508950003",):
         await siti.send(answer)
-        await reply(siti)
+        await reply_with(siti, words("id", "reg.ask_sex"))
     await siti.click(t("id", "reg.sex_F"))
-    await reply(siti)
-    for answer in ("Taliwang", "05-08-1995"):
+    await reply_with(siti, words("id", "reg.ask_birth_place"))
+    for answer, then in (("Taliwang", "reg.ask_birth_date"), ("05-08-1995", "reg.ask_phone")):
         await siti.send(answer)
-        await reply(siti)
+        await reply_with(siti, words("id", then))
     await siti.send("0370 123456")
-    assert "telepon rumah" in (await reply(siti)).text
+    await reply_with(siti, "telepon rumah")
     await siti.send("12345")
-    assert "Nomor HP belum benar" in (await reply(siti)).text
+    await reply_with(siti, "Nomor HP belum benar")
     await siti.share_contact("6281299998888")
-    assert "Tersimpan" in (await reply(siti)).text
-    await reply(siti)
+    await reply_with(siti, "Tersimpan")
+    await reply_with(siti, words("id", "reg.ask_email"))
     await siti.send("siti@@gmail")
-    assert "Alamat email belum benar" in (await reply(siti)).text
+    await reply_with(siti, "Alamat email belum benar")
     await siti.send("siti@gmail.con")
-    assert "siti@gmail.com" in (await reply(siti)).text
+    await reply_with(siti, "siti@gmail.com")
     profile, _, _ = await stored(bot, siti.id)
     assert profile["phone"] == "+6281299998888" and profile["email"] is None
 
@@ -125,45 +127,46 @@ async def test_wrong_documents_are_refused_and_change_nothing(
     review = await register(siti)
     assert "KTP: foto" in review.text and "Ijazah: file PDF" in review.text  # kind, not "ok"
     await siti.click("✏️ KTP", message=review)
-    assert "Unggah foto <b>KTP</b>" in (await reply(siti)).text or "KTP" in review.text
+    assert "KTP" in (await reply_with(siti, words("id", "reg.ask_ktp"))).text
     _, before, _ = await stored(bot, siti.id)
     await siti.send_sticker()
-    assert "Stiker" in (await reply(siti)).text
+    await reply_with(siti, "Stiker")
     await siti.send_document(b"PK\x03\x04docx", "cv.docx",
                              "application/vnd.openxmlformats-officedocument.wordprocessingml"
                              ".document")
-    assert "Jenis file itu tidak dapat diterima" in (await reply(siti)).text
+    await reply_with(siti, "Jenis file itu tidak dapat diterima")
     await siti.send_document(b"%PDF big", "ktp.pdf", "application/pdf",
                              file_size=12 * 1024 * 1024)
-    assert "maksimal 5 MB" in (await reply(siti)).text
+    await reply_with(siti, "maksimal 5 MB")
     await siti.send_voice()
-    assert "pesan suara" in (await reply(siti)).text
+    await reply_with(siti, "pesan suara")
     # Files judged by what they are, not by what they declare:
     await siti.send_document(b"%PDF-1.4 MZ", "KTP.pdf.exe", "application/pdf")
-    assert "Nama file «KTP.pdf.exe» tidak sesuai" in (await reply(siti)).text
+    await reply_with(siti, "Nama file «KTP.pdf.exe» tidak sesuai")
     await siti.send_document(b"<html><script>", "ktp.pdf", "application/pdf")
-    assert "Isi file itu tidak sesuai dengan jenisnya" in (await reply(siti)).text
+    await reply_with(siti, "Isi file itu tidak sesuai dengan jenisnya")
     await siti.send_document(b"", "ktp.pdf", "application/pdf")
-    assert "File itu kosong" in (await reply(siti)).text
+    await reply_with(siti, "File itu kosong")
     _, after, _ = await stored(bot, siti.id)
     assert after == before
     await siti.send_photo(b"a better ktp photo")  # replacing is allowed until submitting
-    saved = await reply(siti)
+    saved = await reply_with(siti, "✅ KTP tersimpan (foto).")
     assert saved.text.startswith("✅ KTP tersimpan (foto).") and "Periksa data" in saved.text
     _, replaced, _ = await stored(bot, siti.id)
     assert replaced["ktp"].file_unique_id != before["ktp"].file_unique_id
     # The pasfoto is a picture: a PDF there is refused, saying what is accepted.
     await siti.click("✏️ Pasfoto", message=saved)
-    await reply(siti)
+    await reply_with(siti, words("id", "reg.ask_photo"))
     await siti.send_document(b"%PDF-1.4 ijazah", "ijazah.pdf", "application/pdf")
-    refused = await reply(siti)
-    assert "Pasfoto harus berupa gambar" in refused.text and "JPG atau PNG" in refused.text
+    refused = await reply_with(siti, "Pasfoto harus berupa gambar")
+    assert "JPG atau PNG" in refused.text
     _, unchanged, _ = await stored(bot, siti.id)
     assert unchanged["photo"] == replaced["photo"]
     await siti.send_document(b"<html>", "foto.html", "image/png")
-    assert "Nama file «foto.html»" in (await reply(siti)).text
+    await reply_with(siti, "Nama file «foto.html»")
     await siti.send_document(b"\x89PNG pasfoto", "pasfoto.png", "image/png")
-    assert (await reply(siti)).text.startswith("✅ Pasfoto tersimpan (file gambar).")
+    done = await reply_with(siti, "✅ Pasfoto tersimpan (file gambar).")
+    assert done.text.startswith("✅ Pasfoto tersimpan (file gambar).")
 
 
 async def test_restart_mid_form_continues_at_the_same_field(
@@ -173,31 +176,30 @@ async def test_restart_mid_form_continues_at_the_same_field(
     siti = sim.user("Siti")
     await to_field(siti)
     await siti.send("5207014508950003")
-    await reply(siti)  # the sex question
+    await reply_with(siti, words("id", "reg.ask_sex"))
     await first.stop()
     await bot_runner()  # a new process, the same database
     await siti.send("/daftar")
-    prompt = await reply(siti)
-    assert "jenis kelamin" in prompt.text
+    await reply_with(siti, "jenis kelamin")  # the same question again
     await siti.click(t("id", "reg.sex_F"))
-    assert "tempat lahir" in (await reply(siti)).text
+    await reply_with(siti, "tempat lahir")
 
 
 async def test_a_no_ends_politely_and_can_be_taken_back(sim: Simulator, bot: RunningBot) -> None:
     budi = sim.user("Budi")
     await budi.send("/daftar")
-    await reply(budi)
+    await reply_with(budi, words("id", "reg.consent"))
     await budi.click(t("id", "reg.consent_yes"))
-    await reply(budi)
+    await reply_with(budi, "Persyaratan 1/5")
     await budi.click(t("id", "reg.declare_not_civil_servant_no"))
-    declined = await reply(budi)
-    assert "PNS/PPPK" in declined.text and "tidak dapat dilanjutkan" in declined.text
+    declined = await reply_with(budi, "tidak dapat dilanjutkan")
+    assert "PNS/PPPK" in declined.text
     await budi.send("Budi Santoso")  # nothing more is collected
-    await reply(budi)
+    await reply_with(budi, words("id", "reg.use_buttons"))
     profile, _, _ = await stored(bot, budi.id)
     assert profile == {}
     await budi.click(t("id", "reg.redo"))
-    assert "Persyaratan 1/5" in (await reply(budi)).text
+    await reply_with(budi, "Persyaratan 1/5")
 
 
 async def test_cancel_keeps_everything_and_erase_removes_it(
@@ -206,14 +208,14 @@ async def test_cancel_keeps_everything_and_erase_removes_it(
     siti = sim.user("Siti")
     await to_field(siti)
     await siti.send("/batal")
-    assert "tetap tersimpan" in (await reply(siti)).text
-    await reply(siti)  # the menu
+    await reply_with(siti, "tetap tersimpan")
+    await reply_with(siti, words("id", "start.menu_hint"))  # the menu
     profile, _, _ = await stored(bot, siti.id)
     assert profile["full_name"] == "Siti Aminah"
     await siti.send("/hapus")
-    await reply(siti)
+    await reply_with(siti, words("id", "reg.erase_ask"))
     await siti.click(t("id", "reg.erase_yes"))
-    assert "telah dihapus" in (await reply(siti)).text
+    await reply_with(siti, "telah dihapus")
     profile, docs, status = await stored(bot, siti.id)
     assert profile == {} and docs == {} and status == "withdrawn"
 
@@ -238,10 +240,10 @@ async def test_registration_window(
     early = sim.user("Early")
     clock.set(datetime(2023, 10, 31, 23, 0, tzinfo=WITA))
     await early.send("/daftar")
-    assert "dibuka pada 1 November 2023 00.00 WITA" in (await reply(early)).text
+    await reply_with(early, "dibuka pada 1 November 2023 00.00 WITA")
     clock.set(datetime(2023, 12, 1, 0, 0, tzinfo=WITA))
     await early.send("/daftar")
-    assert "sudah ditutup" in (await reply(early)).text
+    await reply_with(early, "sudah ditutup")
 
 
 async def test_fifty_submit_at_once_against_ten_places(
@@ -258,13 +260,15 @@ async def test_fifty_submit_at_once_against_ten_places(
     reviews = []
     for user in users:
         await user.send("/daftar")
-        reviews.append(await reply(user))
+        reviews.append(await reply_with(user, words("id", "reg.review_title")))
 
     async def submit_now(user: SimUser, review) -> str:  # type: ignore[no-untyped-def]
         await user.click(t("id", "reg.submit"), message=review)
-        confirm = await reply(user)
+        confirm = await reply_with(user, words("id", "reg.submit_confirm"))
         await user.click(t("id", "reg.submit_yes"), message=confirm)
-        return (await user.next_message(timeout=30)).text
+        outcome = await arrived(user, words("id", "reg.submitted"), words("id", "reg.full"),
+                                after=confirm, timeout=30)
+        return outcome.text
 
     outcomes = await asyncio.gather(*(submit_now(u, r) for u, r in zip(users, reviews,
                                                                         strict=True)))
@@ -318,7 +322,8 @@ async def test_a_returning_applicant_only_checks_the_profile_next_year(
     next_year = recruitment_with(tmp_path, code="mitra-ksb-2025")
     await bot_runner(make_config(sim, db, next_year))
     await siti.send("/daftar")
-    review = await answer_consent_and_declarations(siti, "id")
+    review = await answer_consent_and_declarations(
+        siti, "id", then=words("id", "reg.review_title"))
     assert "Periksa data pendaftaran Anda" in review.text  # nothing to type again
     assert "NIK: 5207014508950003" in review.text and "KTP: foto" in review.text
 
@@ -330,8 +335,8 @@ async def test_a_sticker_where_a_name_is_asked_changes_nothing(
     await siti.send("/daftar")
     await answer_consent_and_declarations(siti, "id")
     await siti.send_sticker()
-    answer = (await reply(siti)).text
-    assert "silakan ketik jawabannya" in answer and "nama lengkap" in answer
+    answer = (await reply_with(siti, "silakan ketik jawabannya")).text
+    assert "nama lengkap" in answer
     profile, _, _ = await stored(bot, siti.id)
     assert profile == {}
 
@@ -343,11 +348,12 @@ async def test_erasing_frees_the_nik_and_registering_again_still_works(
     await register(siti)
     assert "sudah diterima" in (await submit(siti)).text
     await siti.send("/hapus")
-    await siti.click(t("id", "reg.erase_yes"), message=await reply(siti))
-    assert "telah dihapus" in (await reply(siti)).text
+    await siti.click(t("id", "reg.erase_yes"),
+                     message=await reply_with(siti, words("id", "reg.erase_ask")))
+    await reply_with(siti, "telah dihapus")
     rows = await bot.services.db.fetchall("SELECT nik FROM applications")
     assert [r[0] for r in rows] == [None]  # erased means erased: no NIK kept anywhere
     await register(other)  # the same NIK, now free
     assert "sudah diterima" in (await submit(other)).text
     await siti.send("/daftar")  # starting again is never a crash
-    assert "Sebelum mendaftar" in (await reply(siti)).text
+    await reply_with(siti, "Sebelum mendaftar")

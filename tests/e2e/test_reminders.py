@@ -8,6 +8,7 @@ from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import outbox
 from tests.e2e.conftest import WITA
+from tests.e2e.journeys import reply_with
 from tests.e2e.test_registration_rules import fill_by_service
 from tgsim import Simulator
 
@@ -32,8 +33,7 @@ async def test_registration_reminder_once_and_not_after_submitting(
     assert outcome == "submitted"
     bot.outbox.start()
     bot.outbox.notify()
-    reminder = await siti.next_message(timeout=10)
-    assert "pendaftaran Anda belum dikirim" in reminder.text
+    reminder = await reply_with(siti, "pendaftaran Anda belum dikirim")
     assert "30 November 2023 23.59" in reminder.text
     await bot.outbox.idle.wait()
     counts = await outbox.counts(svc.db.reader)
@@ -41,7 +41,7 @@ async def test_registration_reminder_once_and_not_after_submitting(
     assert not [m for m in sim.sent_messages(budi.id) if "belum dikirim" in (m.text or "")]
     clock.set(datetime(2023, 11, 29, 9, 0, tzinfo=WITA))  # 1 day before: the second one
     await svc.tick()
-    assert "belum dikirim" in (await siti.next_message(timeout=10)).text
+    await reply_with(siti, "belum dikirim")  # the second reminder, after the first
     await bot.outbox.idle.wait()
     reminders = [m for m in sim.sent_messages(siti.id) if "belum dikirim" in (m.text or "")]
     assert len(reminders) == 2

@@ -11,7 +11,7 @@ from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import attempts
 from tests.e2e.conftest import StartBot
-from tests.e2e.journeys import reply, reply_with, tap
+from tests.e2e.journeys import reply_with, tap
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_staff_review import staff_setup
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant, start_test
@@ -39,21 +39,21 @@ async def test_booking_is_once_and_final(sim: Simulator, bot: RunningBot) -> Non
     siti = sim.user("Siti")
     await passed_applicant(bot, siti)
     await siti.send("/jadwal")
-    choices = await reply(siti)
+    choices = await reply_with(siti, "Pilih sesi tes kompetensi")
     s2_pick = choices.button_data[1][0]
     await siti.click("S1", message=choices)
-    confirm = await reply(siti)
+    confirm = await reply_with(siti, "Anda memilih sesi S1")
     await siti.click("Ya, pilih sesi ini", message=confirm)
-    assert "Sesi Anda: S1" in (await reply(siti)).text
+    await reply_with(siti, "Sesi Anda: S1")
     await siti.click_data(s2_pick, choices)  # an old button for another session
-    assert "Sesi tes Anda: S1" in (await reply(siti)).text
+    await reply_with(siti, "Sesi tes Anda: S1")
     await siti.click_data(s2_pick.replace(":pick", ":confirm"), choices)  # forged confirm
-    assert "Sesi tes Anda: S1" in (await reply(siti)).text
+    await reply_with(siti, "Sesi tes Anda: S1")
     row = await bot.services.db.fetchone(
         "SELECT s.code FROM applications AS p JOIN sessions AS s ON s.id = p.session_id")
     assert row[0] == "S1"
     await siti.send("/jadwal")
-    assert "Sesi tes Anda: S1" in (await reply(siti)).text
+    await reply_with(siti, "Sesi tes Anda: S1")
 
 
 async def test_double_taps_forged_and_foreign_buttons_change_nothing(
@@ -66,7 +66,7 @@ async def test_double_taps_forged_and_foreign_buttons_change_nothing(
     await book_s1(siti)
     await book_s1(budi)
     await siti.send("/mulai")  # too early
-    assert "belum dimulai" in (await reply(siti)).text
+    await reply_with(siti, "belum dimulai")
     question = await start_test(siti, clock)
     data = question.button_data[0]
     await asyncio.gather(siti.click_data(data[1], question), siti.click_data(data[1], question))
@@ -101,14 +101,13 @@ async def test_session_reminders_once_each_and_absentees(
         await bot.services.tick()
         await bot.services.tick()  # twice: still once
         for person in (siti, budi):
-            assert words in (await person.next_message(timeout=10)).text
+            await reply_with(person, words)
     await siti.send("/mulai")
-    question = await reply(siti)
+    question = await reply_with(siti, "Soal 1/30")
     await siti.click("📋 Daftar soal", message=question)  # she is really in the test
     clock.set(S1_START + timedelta(hours=2, seconds=1))  # the session is over
     await bot.services.tick()
-    absent = await budi.next_message(timeout=10)
-    assert "dianggap mengundurkan diri" in absent.text
+    await reply_with(budi, "dianggap mengundurkan diri")
     statuses = await bot.services.db.fetchall("SELECT status FROM applications ORDER BY id")
     assert [r[0] for r in statuses] == ["tested", "absent"]
     await bot.outbox.idle.wait()
@@ -134,14 +133,15 @@ async def test_staff_manage_sessions_and_give_extra_minutes(
     question = await start_test(siti, clock)
     given = await ask(bob, group, f"/tambahwaktu {application} 15")
     assert f"#{application} ditambah 15 menit" in given
-    assert "menambahkan 15 menit" in (await siti.next_message(timeout=10)).text
+    await reply_with(siti, "menambahkan 15 menit")
     question = await tap(siti, "A")
     assert "sisa 75:00" in question.text  # 60 + 15 (the clock has not moved)
     # cancelling S1 releases only those who have not started (budi), who may book again
     done = await ask(bob, group, "/batalsesi S1")
     assert "1 pendaftar dapat memilih sesi lagi" in done
-    assert "dibatalkan oleh panitia" in (await budi.next_message(timeout=10)).text
+    await reply_with(budi, "dibatalkan oleh panitia")
     await budi.send("/jadwal")
-    labels = [label for row in (await reply(budi)).buttons for label in row]
+    choices = await reply_with(budi, "Pilih sesi tes kompetensi")
+    labels = [label for row in choices.buttons for label in row]
     assert any(label.startswith("S6 · 22 November 2023 08.00") for label in labels)
     assert not any(label.startswith("S1 ") for label in labels)

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.e2e.conftest import StartBot
-from tests.e2e.journeys import Person, register, submit
+from tests.e2e.journeys import Person, register, reply_with, submit, words
 from tests.e2e.test_staff_review import card_for, staff_setup
 from tgsim import SimChat, SimMessage, Simulator, SimUser
 
@@ -97,7 +97,7 @@ async def test_staff_commands_from_outside_the_group_give_nothing(
     before = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
     for command in STAFF_COMMANDS:
         await mallory.send(command)
-        reply = await mallory.next_message()
+        reply = await reply_with(mallory, "hanya untuk panitia di grup panitia")
         assert reply.text == "Perintah ini hanya untuk panitia di grup panitia.", command
         assert reply.kind == "text"
     after = await running.services.db.fetchall("SELECT status FROM applications ORDER BY id")
@@ -130,7 +130,7 @@ async def test_a_disputed_nik_reaches_staff_and_an_administrator_releases_it(
     await register(siti)
     await submit(mallory)
     await card_for(bob, group)
-    refused = await submit(siti)
+    refused = await submit(siti, expect=words("id", "errors.nik.taken"))
     assert "panitia sudah diberi tahu" in refused.text
     notice = await bob.next_message_with("NIK disengketakan", chat=group)
     assert "Pendaftaran #2 tidak bisa dikirim" in notice.text and "/lepasnik 1" in notice.text
@@ -156,3 +156,23 @@ async def test_a_disputed_nik_reaches_staff_and_an_administrator_releases_it(
     assert "5207014508950003" not in "".join(r[3] or "" for r in audit)
     # Once released, a second time finds nothing to release (and says so).
     assert "tidak dapat dilepaskan" in await ask(bob, group, "/lepasnik 1 lagi")
+
+
+async def test_another_recruitments_application_is_out_of_reach(
+    sim: Simulator, bot_runner: StartBot, tmp_path: Path
+) -> None:
+    """Another regency's (or year's) application in the same database: staff of this one
+    neither see it nor act on it."""
+    from datetime import UTC, datetime
+
+    from storage import applicants, registrations
+
+    running, group, bob, _ = await staff_setup(sim, bot_runner, tmp_path)
+    now = datetime(2023, 11, 10, 2, 0, tzinfo=UTC)
+    async with running.services.db.write() as conn:
+        person = await applicants.upsert_seen(conn, 999, "lain", "id", now)
+        other = await registrations.start_application(conn, person.id, "mitra-lain-2024", now)
+    assert await ask(bob, group, f"/data {other.id}") == "Tidak ditemukan."
+    assert await ask(bob, group, f"/jejak {other.id}") == "Tidak ditemukan."
+    assert await ask(bob, group, f"/lepasnik {other.id} coba") == "Tidak ditemukan."
+    assert not await running.services.testing.give_extra(other.id, 10, 1, "Bob")

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.clock import ManualClock
 from bot.runner import RunningBot
 from tests.e2e.conftest import StartBot, make_config
-from tests.e2e.journeys import Person, register, reply, reply_with, submit
+from tests.e2e.journeys import Person, register, reply_with, submit, words
 from tgsim import SimChat, SimMessage, Simulator, SimUser
 
 
@@ -61,8 +61,7 @@ async def test_submitted_application_is_reviewed_and_the_applicant_told(
     assert "NIK diterbitkan di luar kabupaten ini" in card.text  # 5201 is not 5207
     answer = await bob.click("✅ Lulus", message=card)
     assert answer.text == "Tersimpan: ✅ Lulus."
-    told = await john.next_message(timeout=10)
-    assert "passed the administrative check" in told.text
+    await reply_with(john, "passed the administrative check")
     row = await running.services.db.fetchone(
         "SELECT actor_name, action FROM audit_log ORDER BY id DESC LIMIT 1")
     assert tuple(row) == ("Bob", "decide_pass")
@@ -84,7 +83,7 @@ async def test_two_staff_deciding_at_once_store_one_decision(
                             "❌ Tidak lulus (Dokumen tidak lengkap atau tidak terbaca) — Carol"))
     await bob.wait_for(lambda: what.rstrip(".") in (card.text or ""), timeout=10)
     assert card.text.startswith(f"Pendaftaran #{app_id} · ") and card.buttons == []
-    decision = await siti.next_message(timeout=10)
+    decision = await reply_with(siti, "seleksi administrasi")  # passed or failed: one of them
     await running.outbox.idle.wait()
     assert len([m for m in sim.sent_messages(siti.id) if "seleksi administrasi" in m.text
                 and m.message_id >= decision.message_id]) == 1
@@ -110,8 +109,7 @@ async def test_fail_with_a_chosen_or_typed_reason(
     _, john_card = await card_for(bob, group)
     await bob.click("❌ Tidak lulus", message=siti_card)
     await bob.click("Dokumen tidak lengkap atau tidak terbaca", message=siti_card)
-    told = await siti.next_message(timeout=10)
-    assert "tidak lulus seleksi administrasi" in told.text
+    told = await reply_with(siti, "tidak lulus seleksi administrasi")
     assert "Alasan: Dokumen tidak lengkap atau tidak terbaca" in told.text
     await carol.click("❌ Tidak lulus", message=john_card)
     await carol.click("✍️ Ketik alasan lain", message=john_card)
@@ -126,8 +124,8 @@ async def test_fail_with_a_chosen_or_typed_reason(
     row = await running.services.db.fetchone("SELECT status FROM applications WHERE id = 2")
     assert row[0] == "submitted"  # nothing decided before the confirmation
     await carol.click("✅ Ya, tidak lulus", message=confirm)
-    told = await john.next_message(timeout=10)
-    assert "did not pass" in told.text and "Reason: Ijazah tidak sesuai nama pada KTP" in told.text
+    told = await reply_with(john, "did not pass")
+    assert "Reason: Ijazah tidak sesuai nama pada KTP" in told.text
     row = await running.services.db.fetchone(
         "SELECT decision_reason FROM applications WHERE status = 'admin_failed' "
         "AND decided_by_name = 'Carol'")
@@ -169,30 +167,30 @@ async def test_needs_fixing_reopens_exactly_those_items_then_back_to_the_queue(
     await bob.click("⏰ Batas: 1 hari", message=card)  # 1, then 3 days
     assert ["📝 Catatan ✅ (ubah)", "⏰ Batas: 3 hari"] in card.buttons
     await bob.click("📨 Kirim ke pendaftar (2)", message=card)
-    told = await siti.next_message(timeout=10)
-    assert "perlu diperbaiki" in told.text and "Email, KTP" in told.text
+    told = await reply_with(siti, "perlu diperbaiki")
+    assert "Email, KTP" in told.text
     assert "Catatan panitia: Foto KTP terpotong; email tidak aktif." in told.text
     assert "Batas perbaikan: 13 November 2023 23.59 WITA." in told.text
     await bob.wait_for(lambda: "🔧 Perlu perbaikan: Email, KTP — Bob" in (card.text or ""))
     assert card.buttons == []  # the card says what was decided, and takes no more clicks
     await siti.send("/daftar")
-    assert "alamat email" in (await reply(siti)).text  # straight to the first reopened item
+    await reply_with(siti, words("id", "reg.ask_email"))  # the first reopened item
     await siti.send("siti.baru@gmail.com")
-    assert "KTP" in (await reply(siti)).text
+    await reply_with(siti, words("id", "reg.ask_ktp"))
     await siti.send_photo(b"a sharper ktp")
-    review = await reply(siti)
+    review = await reply_with(siti, words("id", "reg.review_title"))
     assert "siti.baru@gmail.com" in review.text
     edit_labels = [label for row in review.buttons for label in row if label.startswith("✏️")]
     assert edit_labels == ["✏️ Email", "✏️ KTP"]  # nothing else may change now
     await siti.click("📨 Kirim pendaftaran", message=review)
-    await reply(siti)
+    await reply_with(siti, words("id", "reg.submit_confirm"))
     await siti.click("Ya, kirim")
-    assert "sudah diterima" in (await reply(siti)).text
+    await reply_with(siti, "sudah diterima")
     _, second_card = await card_for(bob, group)  # back in the queue, with a fresh card
     assert "siti.baru@gmail.com" in second_card.text
     assert "dikirim ulang setelah perbaikan (Email, KTP)" in second_card.text
     await bob.click("✅ Lulus", message=second_card)
-    assert "lulus seleksi administrasi" in (await siti.next_message(timeout=10)).text
+    await reply_with(siti, "lulus seleksi administrasi")
     await bob.wait_for(lambda: "· ✅ Lulus — Bob" in (second_card.text or ""))
 
 
@@ -234,7 +232,7 @@ async def test_decision_survives_a_crash_before_its_message_is_sent(
     before = len(sim.sent_messages(siti.id))
     restarted = await bot_runner(make_config(sim, tmp_path / "db.sqlite3",
                                              staff_chat_id=group.chat_id))
-    assert "lulus seleksi administrasi" in (await siti.next_message(timeout=10)).text
+    await reply_with(siti, "lulus seleksi administrasi")
     await restarted.outbox.idle.wait()
     assert len(sim.sent_messages(siti.id)) == before + 1
 
@@ -246,7 +244,7 @@ async def test_decision_buttons_outside_the_staff_group_do_nothing(
     _, card = await one_card(sim, bob, group)
     mallory = sim.user("Mallory")
     await mallory.send("/start")
-    welcome = await reply(mallory)
+    welcome = await reply_with(mallory, "Selamat datang")
     answer = await mallory.click_data(card.button_data[0][0], welcome)
     assert answer.text == "Tombol ini hanya untuk panitia di grup panitia."
     row = await running.services.db.fetchone("SELECT status FROM applications")
@@ -267,10 +265,10 @@ async def test_only_group_admins_open_and_close_registration(
     refused = await carol.send("/tutup", chat=group)  # a member, not an administrator
     assert "hanya untuk admin" in (await carol.reply_to(refused)).text
     await carol.send("/tutup")  # in a private chat: refused too
-    assert "hanya untuk panitia di grup panitia" in (await carol.next_message()).text
+    await reply_with(carol, "hanya untuk panitia di grup panitia")
     siti = sim.user("Siti")
     await siti.send("/daftar")
-    assert "Sebelum mendaftar" in (await reply(siti)).text  # still open
+    await reply_with(siti, "Sebelum mendaftar")  # still open
     dave = sim.user("Dave")
     group.set_admin(dave, True)  # a second administrator; his rights are checked once (cached)
     opened = await dave.send("/buka", chat=group)
@@ -282,7 +280,7 @@ async def test_only_group_admins_open_and_close_registration(
     assert "ditutup" in (await bob.reply_to(closed)).text
     ani = sim.user("Ani")
     await ani.send("/daftar")
-    assert "sudah ditutup" in (await reply(ani)).text
+    await reply_with(ani, "sudah ditutup")
     rows = await running.services.db.fetchall(
         "SELECT actor_name, action, allowed FROM audit_log ORDER BY id")
     assert [tuple(r) for r in rows] == [("Carol", "close", 0),

@@ -10,7 +10,7 @@ from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import attempts
 from tests.e2e.conftest import WITA, StartBot, make_config
-from tests.e2e.journeys import reply, reply_with, screen, tap
+from tests.e2e.journeys import arrived, reply_with, screen, tap, words
 from tests.e2e.test_registration_rules import fill_by_service, recruitment_with
 from tgsim import SimMessage, Simulator, SimUser
 
@@ -26,19 +26,19 @@ async def passed_applicant(running: RunningBot, user: SimUser, n: int = 1) -> in
     assert outcome == "submitted" and pos.application
     await svc.review.decide(pos.application.id, "pass", 1, "Panitia")
     svc.notify_outbox()
-    assert "lulus seleksi administrasi" in (await user.next_message(timeout=60)).text
+    await reply_with(user, "Anda lulus seleksi administrasi", timeout=60)  # the decision
     return pos.application.id
 
 
 async def book_s1(user: SimUser) -> SimMessage:
     await user.send("/jadwal")
-    choices = await reply(user)
+    choices = await reply_with(user, "Pilih sesi tes kompetensi")
     assert "hanya dapat dipilih satu kali" in choices.text
     await user.click("S1", message=choices)
-    confirm = await reply(user)
+    confirm = await reply_with(user, "Anda memilih sesi S1")
     assert "tidak dapat diubah" in confirm.text
     await user.click("Ya, pilih sesi ini", message=confirm)
-    return await reply(user)
+    return await reply_with(user, "Sesi Anda: S1")
 
 
 async def in_the_test(running: RunningBot, user: SimUser, clock: ManualClock) -> SimMessage:
@@ -51,7 +51,7 @@ async def in_the_test(running: RunningBot, user: SimUser, clock: ManualClock) ->
 async def start_test(user: SimUser, clock: ManualClock) -> SimMessage:
     clock.set(S1_START + timedelta(minutes=5))
     await user.send("/mulai")
-    return await reply(user)
+    return await reply_with(user, "Soal 1/30")
 
 
 async def closed(user: SimUser, *screens: SimMessage,
@@ -72,7 +72,7 @@ async def test_book_answer_all_change_some_and_finish(
     booked = await book_s1(siti)
     assert "Sesi Anda: S1" in booked.text
     await siti.send("/jadwal")
-    assert "Sesi tes Anda: S1" in (await reply(siti)).text
+    await reply_with(siti, "Sesi tes Anda: S1")
     question = await start_test(siti, clock)
     assert question.protect_content
     assert question.text.startswith("Soal 1/30 · sisa 60:00")
@@ -189,14 +189,17 @@ async def test_two_hundred_race_for_a_hundred_seats(
 
     async def pick(user: SimUser) -> SimMessage:
         await user.send("/jadwal")
-        await user.click("S1", message=await user.next_message(timeout=30), timeout=30)
-        return await user.next_message(timeout=30)
+        choices = await reply_with(user, "Pilih sesi tes kompetensi", timeout=30)
+        await user.click("S1", message=choices, timeout=30)
+        return await reply_with(user, "Anda memilih sesi S1", timeout=30)
 
     confirms = await asyncio.gather(*(pick(u) for u in users))
 
     async def confirm(user: SimUser, message: SimMessage) -> str:
         await user.click("Ya, pilih sesi ini", message=message, timeout=30)
-        return (await user.next_message(timeout=30)).text or ""
+        outcome = await arrived(user, "Sesi Anda: S1", words("id", "test.full"), after=message,
+                                timeout=30)  # booked, or the seat went to someone else
+        return outcome.text or ""
 
     outcomes = await asyncio.gather(*(confirm(u, m) for u, m in zip(users, confirms,
                                                                     strict=True)))
