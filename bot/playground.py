@@ -21,7 +21,7 @@ import yaml
 from bot.clock import SystemClock
 from bot.config import Config, Settings
 from bot.recruitment import Recruitment
-from bot.runner import RunningBot, start_bot, until_signalled
+from bot.runner import RunningBot, start_bot, stop_signal
 from tgsim import Limits, Simulator
 from tgsim.client import photo_sizes
 
@@ -141,6 +141,7 @@ async def run(port: int, count: int, fresh: bool, database: Path) -> None:
     settings = Settings(_env_file=None, bot_token=TOKEN, bot_api_base_url=sim.base_url,  # type: ignore[arg-type]
                         database_path=database, staff_chat_id=group.chat_id)
     config = Config(settings, demo_recruitment(SystemClock().now()))
+    stop = stop_signal()
     running = await start_bot(config, poll_timeout=10)
     if count:
         await seed(running, sim, count)
@@ -149,7 +150,7 @@ async def run(port: int, count: int, fresh: bool, database: Path) -> None:
     print("  Pick a person to chat with the bot, or switch to the staff group view.")
     print("  Stop with Ctrl+C.", flush=True)
     try:
-        await until_signalled()
+        await stop.wait()
     finally:
         await running.stop()
         await sim.stop()

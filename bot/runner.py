@@ -64,10 +64,7 @@ async def start_bot(
     running = RunningBot(app, services, sender)
     try:
         await app.initialize()
-        await publish_commands(app)
-        await publish_description(app, config.recruitment.name)
         await services.sessions.seed()
-        await services.tick()  # whatever fell due while the bot was down, now
         await app.start()
         sender.start()
         assert app.job_queue is not None
@@ -93,6 +90,12 @@ async def start_bot(
             await app.updater.start_polling(
                 poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
             )
+        # People are answered from here on; what fell due while the bot was down is done
+        # now, beside them (an applicant acting on an overdue test has it submitted on the
+        # spot; the tick runs twice safely), and the menus are published.
+        await services.tick()
+        await publish_commands(app)
+        await publish_description(app, config.recruitment.name)
     except BaseException:
         await running.stop()
         raise
@@ -111,19 +114,21 @@ async def _backup(context: BotContext) -> None:
     log.info("daily backup written: %s", made.name)
 
 
-async def until_signalled() -> None:
-    """Wait for Ctrl+C or SIGTERM (systemd, docker stop)."""
+def stop_signal() -> asyncio.Event:
+    """Set by Ctrl+C or SIGTERM (systemd, docker stop); watched from the very start, so a stop
+    while the bot is still starting is a clean stop too."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
 
 
 async def run_until_stopped(config: Config) -> None:
+    stop = stop_signal()
     running = await start_bot(config)
     try:
-        await until_signalled()
+        await stop.wait()
     finally:
         log.info("stopping")
         await running.stop()

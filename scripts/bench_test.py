@@ -1,13 +1,14 @@
 """Benchmark: N applicants take the timed test at once, against a bare python-telegram-bot bot.
 
-    .venv/bin/python scripts/bench_test.py            # N=1000, 2 answers each: about 6 min
-    .venv/bin/python scripts/bench_test.py --quick    # N=200, 5 answers each: about 2 min
+    .venv/bin/python scripts/bench_test.py            # N=1000, 2 answers each: about 9 min
+    .venv/bin/python scripts/bench_test.py --quick    # N=200, 5 answers each: about 4 min
     .venv/bin/python scripts/bench_test.py --n 1000 --think 60 --only ours   # below the ceiling
+    .venv/bin/python scripts/bench_test.py --quick --only ours,bare-concurrent-rl
 
 (Preparing 1000 applicants through the services takes about a minute of the default run; the
-bare phase needs about 110 s just to send 1000 first messages one at a time.)
+bare phase on PTB's defaults needs about 110 s just to send 1000 first messages one at a time.)
 
-Two phases, same harness, each with a fresh simulator in a child process (rate limits on with
+Four phases, same harness, each with a fresh simulator in a child process (rate limits on with
 Telegram's defaults, `--latency` seconds per Bot API call) and the bot in this process, talking to
 the simulator over HTTP on loopback, so `time.process_time()` here is the bot's CPU alone:
 
@@ -17,21 +18,30 @@ the simulator over HTTP on loopback, so `time.process_time()` here is the bot's 
    the bot's own ManualClock then set inside S1 (2023-11-20 08:05 WITA). Each person sends
    /mulai, then answers `--answers` questions by tapping an option button on the question
    message, thinking `--think` seconds (+-50 %) between answers.
-2. bare: a bare PTB Application with PTB defaults (one update at a time, no rate limiter): /start
-   sends a message with four buttons; a tap edits the text (next number) and answers the query.
-   Same N people, same think time, same taps. One at a time cannot keep up with N=1000, so this
-   phase stops after `--bare-max-seconds`; its latencies then cover only the taps that were
-   served (a lower bound) and the taps still waiting are counted.
+2. the bare baselines: a bare PTB Application whose /start sends a message with four buttons
+   and whose tap edits the text (next number) and answers the query; same N people, same think
+   time, same taps. Three configurations, so that the comparison is with the strongest plain
+   PTB bot, not only its defaults:
+   - bare: PTB's defaults (one update at a time, no rate limiter);
+   - bare-concurrent: `ApplicationBuilder().concurrent_updates(--bare-concurrency)` (default 32,
+     as this bot's MAX_CONCURRENT_UPDATES; PTB's SimpleUpdateProcessor, no per-chat order), no
+     rate limiter: a 429 from Telegram reaches the handler, whose tap then goes unanswered;
+   - bare-concurrent-rl: the same plus PTB's `AIORateLimiter(overall_max_rate=30,
+     group_max_rate=20, max_retries=3)` (requests with a chat id paced to 30/s overall; a 429
+     is waited out and retried, pausing every request meanwhile).
+   A bare phase stops after `--bare-max-seconds`; its latencies then cover only the taps that
+   were served (a lower bound) and the taps still waiting are counted.
 
-Figures: time until every person has question 1; answers/s achieved (answers over the time from
-the first tap to the last edit) against the offered rate (N / think; the people wait for each
-edit, so the load they really offer is N / (think + latency)) and the ceiling (30 messages/s
-overall: every answer is one edit, and in the simulator, as at Telegram, edits in private chats
-count against the overall limit only, while sends also count per chat); handled updates/s
-(starts + answers); tap -> updated question latency p50/p95/p99; bot CPU per answer and per
-handled update (everything the bot process did during the load, idle polling and the tick
-included); 429s, callback answers refused as too old (Telegram allows about 15 s), messages sent.
-Nothing here asserts on timing.
+Figures, per phase: time until every person has question 1; answers/s achieved (answers over
+the time from the first tap to the last edit) against the offered rate (N / think; the people
+wait for each edit, so the load they really offer is N / (think + latency)) and the ceiling (30
+messages/s overall: every answer is one edit, and in the simulator, as at Telegram, edits in
+private chats count against the overall limit only, while sends also count per chat); handled
+updates/s (starts + answers); tap -> updated question latency p50/p95/p99; bot CPU per answer
+and per handled update (everything the bot process did during the load, idle polling and the
+tick included); 429s, callback answers refused as too old (Telegram allows about 15 s), messages
+sent. Then a side-by-side table of every phase, with ours against the best bare configuration
+for each figure (named in the table). Nothing here asserts on timing.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -174,17 +185,36 @@ class Ours:
             await self.running.stop()
 
 
-class Bare:
-    """A bare PTB 22.8 bot with PTB's defaults: one update at a time, no rate limiter."""
+BARE_KINDS = ("bare", "bare-concurrent", "bare-concurrent-rl")
+KINDS = ("ours", *BARE_KINDS)
 
-    def __init__(self, args: argparse.Namespace, tmp: Path) -> None:
+
+class Bare:
+    """A bare PTB 22.8 bot: PTB's defaults (one update at a time, no rate limiter), or with
+    `concurrent_updates(n)`, or with that and PTB's AIORateLimiter."""
+
+    def __init__(self, args: argparse.Namespace, tmp: Path, kind: str = "bare") -> None:
         self.app: Any = None
         self.prep_seconds = 0.0
         self.errors = 0
+        self.concurrency = args.bare_concurrency if kind != "bare" else None
+        self.rate_limited = kind == "bare-concurrent-rl"
+
+    def describe(self) -> str:
+        if self.concurrency is None:
+            return "PTB defaults: one update at a time, no rate limiter"
+        limiter = ("AIORateLimiter(30/s overall, 20/min per group, 3 retries)"
+                   if self.rate_limited else "no rate limiter")
+        return f"concurrent_updates({self.concurrency}), {limiter}"
 
     async def start(self, url: str, user_ids: list[int]) -> None:
         from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-        from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler
+        from telegram.ext import (
+            AIORateLimiter,
+            ApplicationBuilder,
+            CallbackQueryHandler,
+            CommandHandler,
+        )
 
         def keyboard(number: int) -> InlineKeyboardMarkup:
             return InlineKeyboardMarkup([[
@@ -206,7 +236,14 @@ class Bare:
         async def on_error(update: object, context: Any) -> None:
             self.errors += 1  # counted, not logged: a traceback per stale answer costs CPU
 
-        self.app = ApplicationBuilder().token("123456:TEST-token").base_url(f"{url}/bot").build()
+        builder = ApplicationBuilder().token("123456:TEST-token").base_url(f"{url}/bot")
+        if self.concurrency is not None:
+            builder = builder.concurrent_updates(self.concurrency)
+        if self.rate_limited:
+            builder = builder.rate_limiter(AIORateLimiter(
+                overall_max_rate=30, overall_time_period=1, group_max_rate=20,
+                group_time_period=60, max_retries=3))
+        self.app = builder.build()
         self.app.add_handler(CommandHandler("start", on_start))
         self.app.add_handler(CallbackQueryHandler(on_tap))
         self.app.add_error_handler(on_error)
@@ -235,7 +272,7 @@ async def run_phase(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str,
         sys.executable, str(SCRIPT), "--child", json.dumps(cfg),
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24)
     assert child.stdin is not None and child.stdout is not None
-    bot: Ours | Bare = Ours(args, tmp) if kind == "ours" else Bare(args, tmp)
+    bot: Ours | Bare = Ours(args, tmp) if kind == "ours" else Bare(args, tmp, kind)
     try:
         first = await child.stdout.readline()
         if not first:
@@ -259,6 +296,7 @@ async def run_phase(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str,
             result["tick_wall"], result["tick_cpu"] = await bot.time_tick()
         if isinstance(bot, Bare):
             result["handler_errors"] = bot.errors
+            result["config"] = bot.describe()
     finally:
         if child.returncode is None:
             child.stdin.write(b"FAST\n")
@@ -309,6 +347,8 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None
           f"(30 msg/s overall, 1 msg/s per private chat for sends)")
     print(f"offered rate N/think = {offered:.1f} answers/s; ceiling {CEILING:.0f} answers/s "
           f"(one edit per answer, edits and sends share the overall limit)")
+    print(f"machine: {os.cpu_count()} CPUs, load average {args.load_before} before the run, "
+          f"{load_average()} after")
     for kind, r in results.items():
         f = figures(r)
         print()
@@ -343,19 +383,86 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None
                   f"load: {fmt(r['tick_wall'], 'ms', 0)} wall, {fmt(r['tick_cpu'], 'ms', 0)} CPU")
         print(f"  harness (simulator + people, child process) CPU: {r['harness_cpu']:.1f} s; "
               f"preparation (untimed): {r['prep_seconds']:.1f} s")
-    if len(results) == 2:
-        o, b = figures(results["ours"]), figures(results["bare"])
-        print()
-        print("== ours / bare ==")
-        print(f"  time to question 1 for all: {ratio(o['q1_all'], b['q1_all'])}"
-              + ("" if b["q1_all"] is not None else " (bare never got there)"))
-        print(f"  answers/s: {ratio(o['rate'], b['rate'])}; handled updates/s: "
-              f"{ratio(results['ours']['updates_rate'], results['bare']['updates_rate'])}")
-        print(f"  latency p50: {ratio(o['p50'], b['p50'])}, p95: {ratio(o['p95'], b['p95'])}, "
-              f"p99: {ratio(o['p99'], b['p99'])}"
-              + (" (bare: served taps only)" if results["bare"]["timed_out"] else ""))
-        print(f"  CPU per answer: {ratio(o['cpu_per_answer'], b['cpu_per_answer'])}; per handled "
-              f"update: {ratio(o['cpu_per_update'], b['cpu_per_update'])}")
+    side_by_side(results)
+
+
+def short(value: float | None) -> str:
+    """A duration: milliseconds under a second, else seconds."""
+    if value is None:
+        return "—"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+# (label, figure, higher is better, format); a figure None is "not reached" / not measured
+ROWS: tuple[tuple[str, Any, bool, Any], ...] = (
+    ("people who got question 1", lambda r, f: r["with_q1"], True,
+     lambda v: f"{v}"),
+    ("everyone has question 1", lambda r, f: f["q1_all"], False, short),
+    ("answers/s", lambda r, f: f["rate"], True, lambda v: fmt(v, "", 1)),
+    ("handled updates/s", lambda r, f: r["updates_rate"], True, lambda v: fmt(v, "", 1)),
+    ("tap -> question p50", lambda r, f: f["p50"], False, short),
+    ("tap -> question p95", lambda r, f: f["p95"], False, short),
+    ("tap -> question p99", lambda r, f: f["p99"], False, short),
+    ("taps still waiting at the end", lambda r, f: r["lost_taps"], False, str),
+    ("callback answers too old", lambda r, f: r["callback_answers_too_old"], False, str),
+    ("429s from the simulator", lambda r, f: r["status_429"], False, str),
+    ("bot CPU per answer", lambda r, f: f["cpu_per_answer"], False,
+     lambda v: fmt(v, "ms", 1)),
+)
+
+
+def served_everyone(r: dict[str, Any]) -> bool:
+    """Every person got question 1 and every tap its answer, within the time limit."""
+    return r["q1_all"] is not None and r["lost_taps"] == 0 and not r["timed_out"]
+
+
+def side_by_side(results: dict[str, dict[str, Any]]) -> None:
+    """Every phase in one table; ours against the best bare configuration for each figure
+    (for times and counts the lowest, for rates the highest; ratios are ours / that one).
+    The best is taken among the bare phases that served everyone: one that lost people (e.g.
+    to 429s) has fast taps only because it served fewer of them."""
+    bare = [k for k in BARE_KINDS if k in results]
+    if len(results) < 2:
+        return
+    kinds = [k for k in KINDS if k in results]
+    figs = {k: figures(results[k]) for k in kinds}
+    complete = [k for k in bare if served_everyone(results[k])]
+    contenders = complete or bare
+    names = [k + ("" if served_everyone(results[k]) else "*") for k in kinds]
+    table = [["", *names, "best bare", "ours / best"]]
+    for label, get, higher, show in ROWS:
+        values = {k: get(results[k], figs[k]) for k in kinds}
+        cells = [label]
+        for k in kinds:
+            value = values[k]
+            if label == "everyone has question 1" and value is None:
+                r = results[k]
+                cells.append(f"not in {r['wall']:.0f} s")
+            else:
+                cells.append(show(value) if value is not None else "—")
+        known = [(values[k], k) for k in contenders if values[k] is not None]
+        if known and "ours" in results:
+            best_value = (max if higher else min)(value for value, _ in known)
+            tied = [k for value, k in known if value == best_value]
+            best_kind = "all" if len(tied) == len(contenders) > 1 else ", ".join(tied)
+            ours = values["ours"]
+            cells += [f"{show(best_value)} ({best_kind})",
+                      ratio(ours, best_value) if ours is not None else "—"]
+        else:
+            cells += ["—", "—"]
+        table.append(cells)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    print()
+    print(f"== side by side (N={results[kinds[0]]['n']}) ==")
+    for row in table:
+        print("  " + row[0].ljust(widths[0]) + "  "
+              + "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)))
+    if len(complete) < len(kinds) - ("ours" in results):
+        print("  * did not serve everyone (someone never got question 1, or a tap was still "
+              "waiting at the time limit): its latencies cover the people it served only"
+              + ("" if complete else "; no bare phase did, so the best is taken among all"))
+    for k in bare:
+        print(f"  {k}: {results[k].get('config', '')}")
 
 
 # ---- command line --------------------------------------------------------------------------
@@ -369,8 +476,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--max-seconds", type=float, default=300.0,
                    help="time limit of the ours phase")
     p.add_argument("--bare-max-seconds", type=float, default=None,
-                   help="time limit of the bare phase (default 120; quick 45)")
-    p.add_argument("--only", choices=("ours", "bare"), default=None)
+                   help="time limit of each bare phase (default 120; quick 45)")
+    p.add_argument("--bare-concurrency", type=int, default=32,
+                   help="concurrent_updates of the concurrent bare phases (default 32)")
+    p.add_argument("--only", default=None,
+                   help=f"comma-separated phases, of {', '.join(KINDS)} (default all)")
     p.add_argument("--quick", action="store_true", help="N=200, 5 answers, shorter bare phase")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--child", help=argparse.SUPPRESS)
@@ -385,7 +495,20 @@ def parse(argv: list[str]) -> argparse.Namespace:
         p.error("--answers must be 1-29 (each answer moves on to a new question)")
     if not 1 <= args.n <= 9999:
         p.error("--n must be 1-9999")
+    args.only = args.only.split(",") if args.only else list(KINDS)
+    if unknown := set(args.only) - set(KINDS):
+        p.error(f"--only: unknown phases {sorted(unknown)} (known: {', '.join(KINDS)})")
+    if args.bare_concurrency < 1:
+        p.error("--bare-concurrency must be at least 1")
     return args
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (Linux)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -398,8 +521,8 @@ async def main(args: argparse.Namespace) -> None:
         file_log.setLevel(logging.WARNING)
         logging.basicConfig(level=logging.WARNING, handlers=[file_log, counter], force=True)
         results: dict[str, dict[str, Any]] = {}
-        for kind in ("ours", "bare"):
-            if args.only not in (None, kind):
+        for kind in KINDS:
+            if kind not in args.only:
                 continue
             counter.counts = {}
             results[kind] = await run_phase(kind, args, tmp)
@@ -418,4 +541,6 @@ if __name__ == "__main__":
         logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
         asyncio.run(child_main(json.loads(arguments[1])))
     else:
-        asyncio.run(main(parse(arguments)))
+        parsed = parse(arguments)
+        parsed.load_before = load_average()
+        asyncio.run(main(parsed))

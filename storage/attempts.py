@@ -153,11 +153,12 @@ async def submit(conn: aiosqlite.Connection, attempt_id: int, by: str, score: in
     return cur.rowcount == 1
 
 
-async def active_timed(conn: aiosqlite.Connection) -> list[Attempt]:
-    """Unfinished attempts that have a clock: started ones, and tests bound to a session."""
+async def active_timed(conn: aiosqlite.Connection, until: datetime) -> list[Attempt]:
+    """Unfinished attempts whose clock runs out by `until`: started ones by their deadline,
+    tests never delivered by their session's end (instants are UTC text: they sort as text)."""
     async with conn.execute(
-        "SELECT * FROM attempts WHERE status = 'active' "
-        "AND (deadline_at IS NOT NULL OR hard_end_at IS NOT NULL)"
+        "SELECT * FROM attempts WHERE status = 'active' AND (deadline_at <= ? "
+        "OR (deadline_at IS NULL AND hard_end_at <= ?))", (to_db(until), to_db(until))
     ) as cur:
         return [_row(r) for r in await cur.fetchall()]
 

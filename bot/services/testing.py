@@ -260,7 +260,8 @@ class TestService:
     async def tick(self) -> None:
         """Submit attempts whose time is up; queue the minutes-left warnings."""
         now = self._clock.now()
-        for attempt in await store.active_timed(self._db.reader):
+        soon = now + timedelta(minutes=max(rules.WARNING_MINUTES))  # the earliest warning
+        for attempt in await store.active_timed(self._db.reader, soon):
             # Never delivered (the bot was down, Telegram failed): the session's end still ends it.
             due = attempt.deadline_at or attempt.hard_end_at
             assert due is not None

@@ -101,7 +101,7 @@ async def test_answers_keep_when_their_question_was_shown(db: Database, people: 
     assert (await attempts.get(db.reader, attempt)).current == 1
 
 
-async def test_only_running_attempts_with_a_clock_are_watched(
+async def test_only_running_attempts_whose_clock_runs_out_are_watched(
         db: Database, people: People) -> None:
     untimed = await new_attempt(db, people, kind="practice", telegram_id=1)
     bound = await new_attempt(db, people, hard_end=NOW + timedelta(hours=2), telegram_id=2)
@@ -110,9 +110,14 @@ async def test_only_running_attempts_with_a_clock_are_watched(
     async with db.write() as conn:
         await attempts.set_started(conn, started, NOW, NOW + timedelta(minutes=10))
         await attempts.submit(conn, done, "deadline", 0, NOW)
-    watched = {a.id for a in await attempts.active_timed(db.reader)}
+    later = NOW + timedelta(hours=3)  # past every clock here
+    watched = {a.id for a in await attempts.active_timed(db.reader, later)}
     assert watched == {bound, started}
     assert untimed not in watched
+    # Only clocks running out by `until` are read (the tick looks 10 minutes ahead).
+    soon = {a.id for a in await attempts.active_timed(db.reader, NOW + timedelta(minutes=10))}
+    assert soon == {started}
+    assert not await attempts.active_timed(db.reader, NOW + timedelta(minutes=9))
 
 
 async def test_the_screens_of_an_attempt_are_kept_once_each(
