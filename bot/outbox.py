@@ -152,7 +152,8 @@ class OutboxSender:
             return
         async with self._slots:
             while True:
-                await self._pace()
+                if not row.payload.get("allow_paid_broadcast"):  # paid: Telegram's 1,000/s
+                    await self._pace()
                 if self._stopping:  # not sent: it stays pending for the next start
                     return
                 task = asyncio.current_task()

@@ -134,12 +134,19 @@ class TestSettings(_Model):
         return self
 
 
+PAID_BROADCAST_STARS = 0.1  # Telegram's price of a paid broadcast message (Bot API 7.11)
+
+
 class Results(_Model):
     """The announcement: whether an applicant sees their own score with the result, and
     whether release empty district seats to the overall ranking."""
 
     show_score: bool = False
     release_unfilled_district_seats: bool = False
+    # Telegram's paid broadcasts for the results and staff broadcasts: up to 1,000 messages a
+    # second instead of 30, for PAID_BROADCAST_STARS Telegram Stars a message from the bot's
+    # balance (shown in every broadcast preview). Off: free, at 30 a second.
+    paid_broadcast: bool = False
     # Days after the announcement until the personal data (profile, documents) of everyone
     # not accepted is erased; the accepted partners' is kept. None: kept (not advised).
     keep_personal_data_days: Annotated[int, Field(ge=0)] | None = 90

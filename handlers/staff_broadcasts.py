@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot import callbacks, texts
 from bot.context import BotContext
+from bot.services.broadcasts import broadcast_cost
 from bot.services.review import STAFF_LANG
 from handlers.keyboards import button
 from handlers.staff_commands import is_admin
@@ -37,9 +38,10 @@ async def compose(update: Update, context: BotContext) -> None:
         return
     segment, text = parts[1], parts[2]
     draft = await svc.draft(text, segment, user.id, user.full_name)
+    cost = broadcast_cost(draft.recipients, context.services.config.recruitment)
     await message.reply_text(
         _t("staff.broadcast_preview", id=draft.broadcast_id, segment=texts.escape(segment),
-           count=draft.recipients, text=texts.escape(text)),
+           count=draft.recipients, text=texts.escape(text)) + (f"\n\n{cost}" if cost else ""),
         reply_markup=InlineKeyboardMarkup([[
             button(_t("staff.broadcast_send", count=draft.recipients),
                    callbacks.BroadcastKey(draft.broadcast_id, "send")),

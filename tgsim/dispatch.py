@@ -60,7 +60,8 @@ def check_rate(sim: SimState, p: Params, kind: str) -> None:
             return
     else:
         count_chat = kind == "send" or chat.type != "private"
-        retry = sim.limiter.check(chat.id, chat.type, count_chat=count_chat)
+        paid = kind == "send" and p.bool("allow_paid_broadcast")
+        retry = sim.limiter.check(chat.id, chat.type, count_chat=count_chat, paid=paid)
     if retry is not None:
         raise too_many(retry)
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 class Limits:
     enabled: bool = True
     global_per_sec: float = 30.0
+    paid_per_sec: float = 1000.0  # sends with allow_paid_broadcast (paid in Stars)
     private_per_sec: float = 1.0
     private_burst: int = 3
     group_per_min: int = 20
@@ -67,18 +68,25 @@ class RateLimiter:
         self.limits = limits
         self.clock = clock
         self._global: TokenBucket | None = None
+        self._paid: TokenBucket | None = None
+        self.paid_messages = 0  # each costs the bot 0.1 Telegram Star
         self._private: dict[int, TokenBucket] = {}
         self._groups: dict[int, SlidingWindow] = {}
 
-    def check(self, chat_id: int, chat_type: str, count_chat: bool = True) -> int | None:
-        """Return None when allowed (and charge), else retry_after in whole seconds (>= 1)."""
+    def check(self, chat_id: int, chat_type: str, count_chat: bool = True,
+              paid: bool = False) -> int | None:
+        """Return None when allowed (and charge), else retry_after in whole seconds (>= 1).
+        A paid broadcast message is held to `paid_per_sec` instead of the free global rate."""
         lim = self.limits
         if not lim.enabled:
+            self.paid_messages += paid
             return None
         now = self.clock.time()
         if self._global is None:
             self._global = TokenBucket(lim.global_per_sec, max(1.0, lim.global_per_sec), now)
-        buckets: list[TokenBucket | SlidingWindow] = [self._global]
+        if self._paid is None:
+            self._paid = TokenBucket(lim.paid_per_sec, lim.paid_per_sec, now)
+        buckets: list[TokenBucket | SlidingWindow] = [self._paid if paid else self._global]
         if count_chat and chat_type == "private":
             bucket = self._private.get(chat_id)
             if bucket is None:
@@ -95,4 +103,5 @@ class RateLimiter:
             return max(1, math.ceil(wait - 1e-9))
         for b in buckets:
             b.take(now)
+        self.paid_messages += paid
         return None

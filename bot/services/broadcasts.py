@@ -5,10 +5,11 @@ restart), delivered by the outbox at its pace; progress is read back from the ou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot import texts
 from bot.clock import Clock
-from bot.recruitment import Recruitment
+from bot.recruitment import PAID_BROADCAST_STARS, Recruitment
 from storage import broadcasts as store
 from storage import outbox, reviews
 from storage.broadcasts import Broadcast
@@ -50,7 +51,7 @@ class BroadcastService:
                 return None
             people = await store.audience(conn, self._r.code, found.segment)
             await store.mark(conn, broadcast_id, "queued", len(people))
-            payload = {"text": texts.escape(found.text)}
+            payload = paid({"text": texts.escape(found.text)}, self._r)
             for applicant_id, chat_id in people:
                 await outbox.enqueue(conn, chat_id, payload, now,
                                      f"broadcast:{broadcast_id}:{applicant_id}",
@@ -78,6 +79,19 @@ class BroadcastService:
             if text != found.progress_text:
                 changed.append((found, text))
         return changed
+
+
+def paid(payload: dict[str, Any], r: Recruitment) -> dict[str, Any]:
+    """A message to many, sent as a paid broadcast when the recruitment says so."""
+    return {**payload, "allow_paid_broadcast": True} if r.results.paid_broadcast else payload
+
+
+def broadcast_cost(recipients: int, r: Recruitment) -> str | None:
+    """What a broadcast to `recipients` costs in Telegram Stars, in words; None when free."""
+    if not r.results.paid_broadcast:
+        return None
+    stars = f"{recipients * PAID_BROADCAST_STARS:.1f}".replace(".", ",")
+    return texts.get(STAFF_LANG, "staff.broadcast_cost", count=recipients, stars=stars)
 
 
 def progress_text(total: int, counts: dict[str, int]) -> str:

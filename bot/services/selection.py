@@ -14,6 +14,7 @@ from bot.domain import ranking as rules
 from bot.domain.registration import preferred
 from bot.recruitment import Recruitment
 from bot.services import sheets
+from bot.services.broadcasts import paid
 from bot.services.review_markup import LANG as STAFF_LANG
 from storage import outbox, results, reviews, rulings, sessions
 from storage.db import Database
@@ -150,10 +151,10 @@ class SelectionService:
                 await conn.execute("UPDATE applications SET status = ? WHERE id = ?",
                                    (status, row["application_id"]))
                 lang = row["language"]
-                await outbox.enqueue(conn, row["telegram_id"], {
+                await outbox.enqueue(conn, row["telegram_id"], paid({
                     "text": self.result_text(lang, row, ranking.cut_off),
                     "reply_markup": callbacks.button_json(texts.get(lang, "results.go_result"),
-                                                          callbacks.Go("result"))},
+                                                          callbacks.Go("result"))}, self._r),
                     now, f"result:{row['application_id']}")
 
     def result_text(self, lang: str, row: dict[str, Any], cut_off: float | None = None) -> str:
