@@ -8,9 +8,10 @@
 - 400 (a malformed message): recorded as failed, never retried;
 - an edit of a message sent earlier (a test screen's final state) that Telegram finds "not
   modified" is delivered already.
-A row is marked sent right after Telegram accepts it. The one gap no Bot API client can close
-(a crash between Telegram accepting a message and the database recording it) would repeat that
-one message after a restart; nothing is ever lost.
+A row is marked sent right after Telegram accepts it. The gaps no Bot API client can close (a
+crash between Telegram accepting a message and the database recording it; an answer slower
+than SEND_READ_TIMEOUT although the message went out) repeat that one message; nothing is
+ever lost.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from storage.db import Database
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
+# How long a new message may take to be confirmed. A send that times out may still have been
+# delivered, and the outbox (knowing no better) sends it again: a double. PTB's default (5 s)
+# is shorter than Telegram's slow moments; waiting longer makes that rare (only this chat's
+# worker waits meanwhile).
+SEND_READ_TIMEOUT = 30.0
 ALBUM_TYPES = {"photo": InputMediaPhoto, "document": InputMediaDocument}
 
 
@@ -147,14 +153,16 @@ class OutboxSender:
         if row is None:  # emptied or skipped while it waited: nothing to send
             return
         attempts = row.attempts
-        if row.guard and not await store.guard_holds(self._db.reader, row.guard):
-            await self._record(row, "reason gone", "skipped")
-            return
         async with self._slots:
             while True:
                 if not row.payload.get("allow_paid_broadcast"):  # paid: Telegram's 1,000/s
                     await self._pace()
                 if self._stopping:  # not sent: it stays pending for the next start
+                    return
+                # A reminder goes only while its reason holds: judged at every try, after
+                # every wait (its turn, a 429, a backoff), not once before them.
+                if row.guard and not await store.guard_holds(self._db.reader, row.guard):
+                    await self._record(row, "reason gone", "skipped")
                     return
                 task = asyncio.current_task()
                 assert task is not None
@@ -242,7 +250,7 @@ class OutboxSender:
                      for item in payload["media"]]
             messages = await self._bot.send_media_group(
                 row.chat_id, album, protect_content=payload.get("protect_content"),
-                rate_limit_args=payload.get("rate_limit_args"))
+                rate_limit_args=payload.get("rate_limit_args"), read_timeout=SEND_READ_TIMEOUT)
             return [m.message_id for m in messages]
         if method == "document":
             payload["document"] = await self._renamed(payload["document"],
@@ -252,7 +260,7 @@ class OutboxSender:
             "photo": self._bot.send_photo,
             "document": self._bot.send_document,
         }[method]
-        message = await send(row.chat_id, **payload)
+        message = await send(row.chat_id, **payload, read_timeout=SEND_READ_TIMEOUT)
         return [message.message_id]
 
     async def _renamed(self, file_id: str, filename: str | None) -> str | InputFile:

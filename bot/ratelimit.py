@@ -13,7 +13,11 @@ in the staff group froze every applicant, the timed test included. Here:
   only when Telegram says the bot as a whole is over its limit: a 429 for a request that
   names no chat, or 429s for several different chats within a moment;
 - a request that got a 429 is retried (in its own lane) up to `max_retries` times, then the
-  RetryAfter reaches the caller (the outbox keeps its row and tries again later).
+  RetryAfter reaches the caller (the outbox keeps its row and tries again later);
+- a reply (URGENT) that Telegram answered with a 5xx, or that was lost to a timeout, is tried
+  again after 0.5, 1 and 2 s where sending it twice is harmless: idempotent methods always,
+  new messages only when the request certainly did not take effect (bot.retry says which);
+  the outbox's deliveries keep their own retries and bookkeeping.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from datetime import timedelta
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot import retry
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +98,13 @@ class Lane:
 
 class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def __init__(self, overall_per_second: float = 30, group_per_minute: int = 20,
-                 max_retries: int = 3) -> None:
+                 max_retries: int = 3,
+                 retry_delays: tuple[float, ...] = retry.RETRY_DELAYS) -> None:
         self._overall = AsyncLimiter(overall_per_second, 1) if overall_per_second else None
         self._group_rate = group_per_minute
         self._lanes: dict[object, Lane] = {}
         self._max_retries = max_retries
+        self._retry_delays = retry_delays
         self._paused_until: dict[object, float] = {}  # chat -> loop time; None: the whole bot
         self._recent_429: deque[tuple[float, object]] = deque()
         # Tasks whose request is out to Telegram now (past every wait): a stop lets those
@@ -159,7 +167,11 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat_id = data.get("chat_id")
         priority = int((rate_limit_args or {}).get("priority", URGENT))
         paid = bool(data.get("allow_paid_broadcast"))
-        for attempt in range(self._max_retries + 1):
+        waits_for_429 = self._max_retries
+        # Replies only: the outbox (NORMAL, BULK) counts and schedules its own retries.
+        delays = iter(self._retry_delays if priority == URGENT else ())
+        ambiguous = False  # an earlier try may have reached Telegram (a timeout)
+        while True:
             await self._wait_pauses(chat_id)
             if chat_id is not None and is_group(chat_id) and self._group_rate:
                 await self._lane(chat_id).acquire(priority)
@@ -171,11 +183,24 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == self._max_retries:
+                if waits_for_429 == 0:
                     raise
+                waits_for_429 -= 1
                 wait = exc.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 self._pause(chat_id, seconds + 0.1)
+                continue
+            except BadRequest as exc:
+                if ambiguous and retry.done_already(endpoint, exc):
+                    return True  # the try that timed out got through
+                raise
+            except NetworkError as exc:  # a 5xx, a timeout, no connection
+                delay = next(delays, None) if retry.may_retry(endpoint, exc) else None
+                if delay is None:
+                    raise
+                ambiguous = ambiguous or not retry.certainly_not_sent(exc)
+                log.info("%s failed (%s): trying again in %.1f s", endpoint,
+                         type(exc).__name__, delay)
             finally:
                 self.in_flight.discard(task)  # type: ignore[arg-type]
-        raise AssertionError("unreachable")  # pragma: no cover
+            await asyncio.sleep(delay)

@@ -1,12 +1,16 @@
-"""The rate limiter: a group's lane serves by priority, and a 429 pauses only what it concerns."""
+"""The rate limiter: a group's lane serves by priority, a 429 pauses only what it concerns, and
+a reply that failed on the way is sent again where that cannot double it."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from telegram.error import RetryAfter
+import httpx
+import pytest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot import retry
 from bot.ratelimit import BULK, NORMAL, URGENT, ChatRateLimiter, Lane, is_group
 
 
@@ -105,3 +109,137 @@ async def test_429s_for_several_chats_at_once_pause_the_whole_bot() -> None:
     assert limiter.paused(4)  # everybody waits: the bot as a whole is over its limit
     await asyncio.gather(*first)
     assert sorted(telegram.done) == [1, 2, 3]
+
+
+# ---- replies that failed on the way are tried again where that cannot double them ----------
+def failure(kind: str) -> Exception:
+    """A failure as PTB raises it: Telegram's error answer, or a transport error it wraps."""
+    if kind == "5xx":  # an error status with no exception of its own (no cause)
+        return NetworkError("Bad Gateway")
+    if kind == "pool":
+        return TimedOut("Pool timeout: All connections in the connection pool are occupied. "
+                        "Request was *not* sent to Telegram.")
+    causes = {"read timeout": (TimedOut, httpx.ReadTimeout("read")),
+              "write timeout": (TimedOut, httpx.WriteTimeout("write")),
+              "connect timeout": (TimedOut, httpx.ConnectTimeout("connect")),
+              "refused": (NetworkError, httpx.ConnectError("refused")),
+              "dropped": (NetworkError, httpx.RemoteProtocolError("disconnected"))}
+    wrapper, cause = causes[kind]
+    error = wrapper() if wrapper is TimedOut else wrapper(f"httpx.{type(cause).__name__}")
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(("endpoint", "kind", "expected"), [
+    # a new message: only when it certainly did not take effect
+    ("sendMessage", "5xx", True),
+    ("sendMessage", "refused", True),
+    ("sendMessage", "connect timeout", True),
+    ("sendMessage", "pool", True),
+    ("sendMessage", "read timeout", False),   # may have been delivered: a retry could double it
+    ("sendMessage", "write timeout", False),
+    ("sendMessage", "dropped", False),
+    ("sendPhoto", "read timeout", False),
+    ("sendMediaGroup", "5xx", True),
+    ("copyMessage", "read timeout", False),
+    # idempotent: whatever the failure
+    ("editMessageText", "read timeout", True),
+    ("editMessageReplyMarkup", "dropped", True),
+    ("answerCallbackQuery", "read timeout", True),
+    ("deleteMessage", "5xx", True),
+    ("getFile", "read timeout", True),
+    ("setMyCommands", "5xx", True),
+])
+def test_which_failed_replies_may_be_sent_again(endpoint: str, kind: str, expected: bool) -> None:
+    assert retry.may_retry(endpoint, failure(kind)) is expected
+
+
+def test_refusals_are_never_retried() -> None:
+    for error in (BadRequest("Bad Request: message is too long"), Forbidden("blocked"),
+                  RetryAfter(3)):
+        assert not retry.may_retry("sendMessage", error)
+        assert not retry.may_retry("editMessageText", error)
+        assert not retry.certainly_not_sent(error)
+
+
+class Flaky:
+    """Fails with the given errors, in order, then answers `result`; counts the calls."""
+
+    def __init__(self, *errors: Exception, result: Any = None) -> None:
+        self.errors, self.calls = list(errors), 0
+        self.result = {"message_id": 1} if result is None else result
+
+    async def __call__(self) -> Any:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return self.result
+
+
+def quick_limiter() -> ChatRateLimiter:
+    return ChatRateLimiter(retry_delays=(0.0, 0.0, 0.0))
+
+
+async def call(limiter: ChatRateLimiter, telegram: Flaky, endpoint: str,
+               rate_limit_args: dict[str, Any] | None = None) -> Any:
+    return await limiter.process_request(telegram, (), {}, endpoint, {"chat_id": 700000001},
+                                         rate_limit_args)
+
+
+async def test_a_reply_answered_with_a_5xx_is_sent_again() -> None:
+    telegram = Flaky(failure("5xx"), failure("5xx"))
+    assert await call(quick_limiter(), telegram, "sendMessage") == {"message_id": 1}
+    assert telegram.calls == 3
+
+
+async def test_a_reply_whose_answer_timed_out_is_not_sent_twice() -> None:
+    telegram = Flaky(failure("read timeout"))
+    with pytest.raises(TimedOut):
+        await call(quick_limiter(), telegram, "sendMessage")
+    assert telegram.calls == 1
+
+
+async def test_a_reply_gives_up_after_its_last_try() -> None:
+    telegram = Flaky(*[failure("5xx")] * 4)
+    with pytest.raises(NetworkError):
+        await call(quick_limiter(), telegram, "sendMessage")
+    assert telegram.calls == 4  # the first try and three more
+
+
+async def test_the_default_backoff_is_half_a_second_then_doubling() -> None:
+    assert retry.RETRY_DELAYS == (0.5, 1.0, 2.0)
+
+
+async def test_an_edit_that_timed_out_but_got_through_is_done() -> None:
+    telegram = Flaky(failure("read timeout"),
+                     BadRequest("Bad Request: message is not modified: specified new message "
+                                "content and reply markup are exactly the same"))
+    assert await call(quick_limiter(), telegram, "editMessageText") is True
+    assert telegram.calls == 2
+    answered = Flaky(failure("read timeout"), BadRequest(
+        "Bad Request: query is too old and response timeout expired or query ID is invalid"))
+    assert await call(quick_limiter(), answered, "answerCallbackQuery") is True
+
+
+async def test_a_not_modified_edit_without_a_timeout_before_is_the_callers_to_judge() -> None:
+    telegram = Flaky(BadRequest("Bad Request: message is not modified"))
+    with pytest.raises(BadRequest):
+        await call(quick_limiter(), telegram, "editMessageText")
+    assert telegram.calls == 1
+
+
+async def test_the_outbox_keeps_its_own_retries() -> None:
+    """Its deliveries (NORMAL, BULK) reach it at the first failure: it counts the attempt in
+    the database and schedules the next one itself."""
+    for priority in (NORMAL, BULK):
+        telegram = Flaky(failure("5xx"))
+        with pytest.raises(NetworkError):
+            await call(quick_limiter(), telegram, "sendMessage", {"priority": priority})
+        assert telegram.calls == 1
+
+
+async def test_a_429_and_a_5xx_on_the_same_reply_are_both_survived() -> None:
+    limiter = ChatRateLimiter(retry_delays=(0.0,))
+    telegram = Flaky(RetryAfter(0.01), failure("5xx"), RetryAfter(0.01))
+    assert await call(limiter, telegram, "sendMessage") == {"message_id": 1}
+    assert telegram.calls == 4
