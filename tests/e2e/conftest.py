@@ -21,7 +21,7 @@ from bot.clock import ManualClock
 from bot.config import Config, Settings
 from bot.recruitment import load_recruitment
 from bot.runner import RunningBot, start_bot
-from tgsim import Limits, Simulator
+from tgsim import Limits, Simulator, SimUser
 
 TOKEN = "123456:TEST-token"
 WITA = ZoneInfo("Asia/Makassar")
@@ -144,3 +144,14 @@ async def bot_runner(
 @pytest.fixture
 async def bot(bot_runner: StartBot) -> RunningBot:
     return await bot_runner()
+
+
+@pytest.fixture(autouse=True)
+def no_unnamed_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An e2e wait names what it waits for (a reply's words, the message quoting a command):
+    "the next message" may be an outbox delivery instead, which made the suite flaky on a busy
+    machine. SimUser.next_message is the tgsim tests' own; here it fails at once."""
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("wait for a message by what it is (next_message_with, reply_to, "
+                             "reply_with), not for 'the next message'")
+    monkeypatch.setattr(SimUser, "next_message", refuse)
