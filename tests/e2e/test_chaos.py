@@ -74,7 +74,7 @@ async def test_a_quick_chaos_run_keeps_every_invariant(tmp_path: Path) -> None:
     figures = json.loads(figures_file.read_text())
     report = printed[printed.find("== chaos run"):]
     assert figures["kills"] >= 3, report
-    assert figures["crashes"] == 0, report
+    assert figures["crashes"] == 0 and not figures["harness_errors"], report
     # The run did what it says: decisions of every kind, a test, automatic submissions.
     assert figures["decisions"].get("fix") and figures["decisions"].get("pass"), report
     assert figures["taps_acknowledged"] > 0 and figures["booked"] > 0, report
