@@ -41,7 +41,16 @@ async def decide(
         """,
         (status, actor_id, actor_name, to_db(now), reason, to_db(now), application_id),
     )
-    return cur.rowcount == 1
+    return await _settled(conn, cur.rowcount, application_id)
+
+
+async def _settled(conn: aiosqlite.Connection, rowcount: int, application_id: int) -> bool:
+    """After a decision's UPDATE: whether it took; if it did, nobody holds the application for
+    review any more (a resubmission goes to whichever reviewer asks first)."""
+    if rowcount != 1:
+        return False
+    await conn.execute("DELETE FROM review_leases WHERE application_id = ?", (application_id,))
+    return True
 
 
 async def decision_of(conn: aiosqlite.Connection, application_id: int) -> Decision | None:
@@ -120,7 +129,7 @@ async def reopen(
         (json.dumps(items), actor_id, actor_name, to_db(now), to_db(now), note,
          to_db(deadline) if deadline else None, application_id),
     )
-    return cur.rowcount == 1
+    return await _settled(conn, cur.rowcount, application_id)
 
 
 # Where a NIK can still be released: not yet booked into a test session.
@@ -150,7 +159,7 @@ async def release_nik(conn: aiosqlite.Connection, application_id: int, actor_id:
         (json.dumps(items), actor_id, actor_name, to_db(now), to_db(now), note,
          application_id, row[0]),
     )
-    return items if cur.rowcount == 1 else None
+    return items if await _settled(conn, cur.rowcount, application_id) else None
 
 
 @dataclass(frozen=True)

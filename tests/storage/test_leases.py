@@ -59,7 +59,6 @@ async def test_the_oldest_submission_is_offered_first_and_decided_ones_never(
     assert await take(db, ANA) == older
     async with db.write() as conn:
         assert await reviews.decide(conn, older, "admin_passed", ANA, "Ana", None, NOW)
-        await leases.release(conn, older, ANA)
     assert await take(db, ANA) == newer
     assert await take(db, BUDI) is None
 
@@ -96,3 +95,15 @@ async def test_a_lapsed_lease_does_not_jump_the_queue(db: Database, people: Peop
     async with db.write() as conn:
         await leases.release(conn, older, ANA)
     assert await take(db, CITRA, NOW + 2 * LEASE) == older
+
+
+async def test_a_decision_releases_the_lease_so_a_resubmission_goes_to_whoever_asks(
+        db: Database, people: People) -> None:
+    only = await submitted(people, 1, NOW)
+    assert await take(db, ANA) == only
+    async with db.write() as conn:
+        assert await reviews.reopen(conn, only, ["ktp"], ANA, "Ana", NOW, note="KTP buram")
+    assert await leases.held_by(db.reader, only, NOW) is None
+    async with db.write() as conn:  # the applicant fixes it and sends it again
+        await conn.execute("UPDATE applications SET status = 'submitted' WHERE id = ?", (only,))
+    assert await take(db, BUDI, NOW + timedelta(minutes=1)) == only
