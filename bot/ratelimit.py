@@ -3,7 +3,9 @@
 PTB's AIORateLimiter pauses *every* request when any request gets a 429, so one busy minute
 in the staff group froze every applicant, the timed test included. Here:
 
-- every request that names a chat counts against the bot's overall rate (30/s);
+- every request that names a chat counts against the bot's overall rate (30/s), whose waiters
+  are served by priority too: when the outbox keeps the bot at its ceiling, a reply to a
+  person (and so a tap's answer, which Telegram drops after 15 s) goes first;
 - each group has its own lane of 20 messages a minute (edits included), whose waiters are
   served by priority, then in arrival order: replies to people and the edits of their
   buttons first (URGENT, the default), then queued deliveries such as review cards and
@@ -31,7 +33,6 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
@@ -97,10 +98,13 @@ class Lane:
 
 
 class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
-    def __init__(self, overall_per_second: float = 30, group_per_minute: int = 20,
+    def __init__(self, overall_per_second: int = 30, group_per_minute: int = 20,
                  max_retries: int = 3,
-                 retry_delays: tuple[float, ...] = retry.RETRY_DELAYS) -> None:
-        self._overall = AsyncLimiter(overall_per_second, 1) if overall_per_second else None
+                 retry_delays: tuple[float, ...] = retry.RETRY_DELAYS,
+                 now: Callable[[], float] | None = None) -> None:  # lanes' clock, for tests
+        self._now = now or (lambda: asyncio.get_running_loop().time())
+        # The bot's overall budget, a lane of its own (a sliding second, by priority).
+        self.overall = Lane(overall_per_second, 1, self._now) if overall_per_second else None
         self._group_rate = group_per_minute
         self._lanes: dict[object, Lane] = {}
         self._max_retries = max_retries
@@ -123,7 +127,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 del self._lanes[key]
         lane = self._lanes.get(chat_id)
         if lane is None:
-            lane = Lane(self._group_rate, 60, asyncio.get_running_loop().time)
+            lane = Lane(self._group_rate, 60, self._now)
             self._lanes[chat_id] = lane
         return lane
 
@@ -175,8 +179,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
             await self._wait_pauses(chat_id)
             if chat_id is not None and is_group(chat_id) and self._group_rate:
                 await self._lane(chat_id).acquire(priority)
-            if chat_id is not None and self._overall is not None and not paid:
-                await self._overall.acquire()
+            if chat_id is not None and self.overall is not None and not paid:
+                await self.overall.acquire(priority)
             task = asyncio.current_task()
             if task is not None:
                 self.in_flight.add(task)

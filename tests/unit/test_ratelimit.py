@@ -111,6 +111,32 @@ async def test_429s_for_several_chats_at_once_pause_the_whole_bot() -> None:
     assert sorted(telegram.done) == [1, 2, 3]
 
 
+
+async def test_at_the_bots_overall_ceiling_a_reply_goes_before_queued_deliveries() -> None:
+    now = [0.0]
+    limiter = ChatRateLimiter(overall_per_second=2, now=lambda: now[0])
+    telegram = FakeTelegram(set(), seconds=0)
+    assert await send(limiter, telegram, 1) and await send(limiter, telegram, 2)  # spent
+
+    async def queued(chat_id: int, priority: int) -> Any:
+        return await limiter.process_request(telegram.call, (chat_id,), {}, "sendMessage",
+                                             {"chat_id": chat_id}, {"priority": priority})
+
+    assert limiter.overall is not None
+    tasks = [asyncio.create_task(queued(chat, priority)) for chat, priority in (
+        (3, NORMAL), (4, BULK), (5, NORMAL))]
+    await settle(lambda: limiter.overall is not None and limiter.overall.waiting == 3)
+    tap = asyncio.create_task(queued(6, URGENT))  # a person's tap, answered last to arrive
+    await settle(lambda: limiter.overall is not None and limiter.overall.waiting == 4)
+    now[0] = 1.0
+    limiter.overall.pump()
+    await settle(lambda: len(telegram.done) == 4)
+    assert telegram.done == [1, 2, 6, 3]
+    now[0] = 2.0
+    limiter.overall.pump()
+    await asyncio.gather(tap, *tasks)
+    assert telegram.done == [1, 2, 6, 3, 5, 4]
+
 # ---- replies that failed on the way are tried again where that cannot double them ----------
 def failure(kind: str) -> Exception:
     """A failure as PTB raises it: Telegram's error answer, or a transport error it wraps."""
