@@ -18,6 +18,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, Mode
 from bot.context import BotContext
 from bot.outbox import OutboxSender
+from bot.processor import PerChatUpdateProcessor
+from bot.ratelimit import ChatRateLimiter
 from bot.services import Services
 from bot.webhook import WebhookServer
 from storage.backup import daily_backup
@@ -33,13 +35,20 @@ class RunningBot:
     outbox: OutboxSender
     webhook: WebhookServer | None = None
 
-    async def stop(self) -> None:
-        """Stop taking updates, finish the ones in hand, then close the database."""
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Stop taking updates, finish the ones in hand (those still waiting for their turn
+        after `grace_seconds` are dropped), then close the database."""
         if self.webhook is not None:
             await self.webhook.stop()
-        await self.outbox.stop()
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
+        processor = self.app.update_processor
+        limiter = self.app.bot.rate_limiter
+        in_flight = limiter.in_flight if isinstance(limiter, ChatRateLimiter) else set()
+        finish = (processor.finish(grace_seconds, in_flight)
+                  if isinstance(processor, PerChatUpdateProcessor) and self.app.running
+                  else asyncio.sleep(0))
+        await asyncio.gather(self.outbox.stop(), finish)
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
