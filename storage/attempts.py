@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.portable import new_id
 from storage.timestamps import from_db, to_db
 
 
@@ -49,12 +50,11 @@ async def create(conn: aiosqlite.Connection, applicant_id: int, application_id: 
                  duration_min: int, hard_end: datetime | None, now: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO attempts (applicant_id, application_id, kind, bank_version, questions, "
-        "duration_min, hard_end_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "duration_min, hard_end_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (applicant_id, application_id, kind, bank_version, json.dumps(questions),
          duration_min, to_db(hard_end) if hard_end else None, to_db(now)),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    return await new_id(cur)
 
 
 async def get(conn: aiosqlite.Connection, attempt_id: int) -> Attempt | None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from storage.portable import new_id
 from storage.timestamps import to_db
 
 
@@ -29,11 +30,10 @@ async def add_pending(conn: aiosqlite.Connection, version: str, fingerprint: str
                       filename: str, content: str, actor_id: int, now: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO question_banks (version, fingerprint, filename, content, created_by, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (version, fingerprint, filename, content, actor_id, to_db(now)),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    return await new_id(cur)
 
 
 async def get(conn: aiosqlite.Connection, bank_id: int) -> StoredBank | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.portable import new_id
 from storage.timestamps import to_db
 
 # segment -> SQL condition on applications AS p (":session" takes a session code)
@@ -60,11 +61,10 @@ async def create(conn: aiosqlite.Connection, recruitment: str, text: str, segmen
                  actor_id: int, actor_name: str, now: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO broadcasts (recruitment, text, segment, created_by, created_by_name, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (recruitment, text, segment, actor_id, actor_name, to_db(now)),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    return await new_id(cur)
 
 
 async def get(conn: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:

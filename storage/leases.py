@@ -20,7 +20,7 @@ async def take_next(conn: aiosqlite.Connection, recruitment: str, actor_id: int,
         WHERE p.recruitment = ? AND p.status = 'submitted'
           AND (l.application_id IS NULL OR l.until <= ? OR l.actor_id = ?)
           AND p.id NOT IN (SELECT application_id FROM review_skips WHERE actor_id = ?)
-        ORDER BY coalesce(l.actor_id = ?, 0) DESC, p.submitted_at, p.id
+        ORDER BY CASE WHEN l.actor_id = ? THEN 0 ELSE 1 END, p.submitted_at, p.id
         LIMIT 1
         """,
         (recruitment, to_db(now), actor_id, actor_id, actor_id),
@@ -41,8 +41,8 @@ async def take_next(conn: aiosqlite.Connection, recruitment: str, actor_id: int,
 
 
 async def skip(conn: aiosqlite.Connection, application_id: int, actor_id: int) -> None:
-    await conn.execute("INSERT OR IGNORE INTO review_skips (application_id, actor_id) "
-                       "VALUES (?, ?)", (application_id, actor_id))
+    await conn.execute("INSERT INTO review_skips (application_id, actor_id) VALUES (?, ?) "
+                       "ON CONFLICT DO NOTHING", (application_id, actor_id))
     await release(conn, application_id, actor_id)
 
 

@@ -42,11 +42,13 @@ async def enqueue(
         INSERT INTO outbox (chat_id, payload, dedupe_key, created_at, guard, broadcast_id)
         VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (dedupe_key) DO NOTHING
+        RETURNING id
         """,
         (chat_id, json.dumps(payload, ensure_ascii=False), dedupe_key, to_db(now), guard_json,
          broadcast_id),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    row = await cur.fetchone()
+    return int(row[0]) if row else None
 
 
 async def guard_holds(conn: aiosqlite.Connection, guard: dict[str, Any]) -> bool:

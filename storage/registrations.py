@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.portable import savepoint
 from storage.timestamps import from_db, to_db
 
 PROFILE_COLUMNS = (
@@ -186,19 +187,21 @@ async def count_submitted(conn: aiosqlite.Connection, recruitment: str) -> int:
 
 
 async def mark_submitted(conn: aiosqlite.Connection, application_id: int, now: datetime) -> bool:
-    """Submit, taking the profile's NIK with it. Raises sqlite3.IntegrityError (and changes
-    nothing) if another application of this recruitment that still counts holds that NIK."""
-    cur = await conn.execute(
-        f"""
-        UPDATE applications
-        SET status = 'submitted', submitted_at = ?, editing = NULL, reopened = '[]',
-            updated_at = ?,
-            nik = (SELECT nik FROM profiles WHERE profiles.applicant_id =
-                   applications.applicant_id)
-        WHERE id = ? AND status IN {OPEN_STATUSES}
-        """,
-        (to_db(now), to_db(now), application_id),
-    )
+    """Submit, taking the profile's NIK with it. Raises storage.portable.IntegrityError (and
+    changes nothing; the transaction goes on) if another application of this recruitment that
+    still counts holds that NIK."""
+    async with savepoint(conn):
+        cur = await conn.execute(
+            f"""
+            UPDATE applications
+            SET status = 'submitted', submitted_at = ?, editing = NULL, reopened = '[]',
+                updated_at = ?,
+                nik = (SELECT nik FROM profiles WHERE profiles.applicant_id =
+                       applications.applicant_id)
+            WHERE id = ? AND status IN {OPEN_STATUSES}
+            """,
+            (to_db(now), to_db(now), application_id),
+        )
     return cur.rowcount == 1
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.portable import IntegrityError, new_id, savepoint
 from storage.timestamps import from_db, to_db
 
 
@@ -48,11 +49,11 @@ async def candidates(conn: aiosqlite.Connection, recruitment: str) -> list[dict[
 async def save(conn: aiosqlite.Connection, recruitment: str, rows: list[dict[str, Any]],
                cut_off: float | None, actor_id: int, now: datetime) -> int:
     cur = await conn.execute(
-        "INSERT INTO rankings (recruitment, cut_off, created_by, created_at) VALUES (?,?,?,?)",
+        "INSERT INTO rankings (recruitment, cut_off, created_by, created_at) VALUES (?,?,?,?) "
+        "RETURNING id",
         (recruitment, cut_off, actor_id, to_db(now)),
     )
-    ranking_id = cur.lastrowid
-    assert ranking_id is not None
+    ranking_id = await new_id(cur)
     await conn.executemany(
         "INSERT INTO ranking_rows (ranking_id, application_id, rank, final_score, test_correct,"
         " test_total, breakdown, accepted, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -101,12 +102,13 @@ async def approve(conn: aiosqlite.Connection, ranking_id: int, actor: str,
                   now: datetime) -> bool:
     """Freeze a preview; only one ranking of a recruitment can ever be approved."""
     try:
-        cur = await conn.execute(
-            "UPDATE rankings SET status = 'approved', approved_by = ?, approved_at = ? "
-            "WHERE id = ? AND status = 'preview'",
-            (actor, to_db(now), ranking_id),
-        )
-    except aiosqlite.IntegrityError:
+        async with savepoint(conn):
+            cur = await conn.execute(
+                "UPDATE rankings SET status = 'approved', approved_by = ?, approved_at = ? "
+                "WHERE id = ? AND status = 'preview'",
+                (actor, to_db(now), ranking_id),
+            )
+    except IntegrityError:
         return False
     return cur.rowcount == 1
 

@@ -3,7 +3,6 @@ state (the step the applicant is really at), so stale buttons and double taps ch
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from bot.services.review import ReviewService
 from storage import cards, feed, outbox, reviews
 from storage import registrations as store
 from storage.db import Database
+from storage.portable import IntegrityError
 from storage.registrations import Application, Document
 
 WindowState = Literal["open", "not_yet", "closed", "full"]
@@ -282,7 +282,7 @@ class RegistrationService:
             fixed = pos.application.reopened if pos.application.status == "needs_fix" else ()
             try:
                 await store.mark_submitted(conn, pos.application.id, self._now())
-            except sqlite3.IntegrityError:  # held by another submitted application
+            except IntegrityError:  # held by another submitted application
                 await self._review.nik_dispute(conn, pos.application.id, applicant_id)
                 return "nik_taken", pos
             await self._review.queue_card(conn, pos.application.id, applicant_id, fixed)
