@@ -73,6 +73,10 @@ def backup_now(settings: Settings, args: list[str]) -> int:
 
     from storage.backup import backup, check
 
+    if settings.database_url is not None:
+        print("The database is PostgreSQL: back it up with pg_dump (or your server's own "
+              "backups); this command copies the SQLite file only.", file=sys.stderr)
+        return 2
     if not settings.database_path.exists():
         print(f"No database at {settings.database_path}", file=sys.stderr)
         return 2
@@ -110,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == "check-config":
         r = config.recruitment
         print(f"OK: {r.name} ({r.code}), {len(r.sessions)} sessions, mode "
-              f"{config.settings.bot_mode.value}, database {config.settings.database_path}")
+              f"{config.settings.bot_mode.value}, database {config.settings.database}")
         print(BANK_NOTE[r.test.allow_bundled_bank])
         if not r.contact.reachable():
             print(NO_CONTACT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     staff_chat_id: int | None = None
     database_path: Path = Path("data/mitra.sqlite3")
+    # PostgreSQL instead of the SQLite file: postgresql://user:password@host/name (a secret:
+    # it may hold a password). Several bot processes may share it.
+    database_url: SecretStr | None = None
     recruitment_file: Path = DEFAULT_RECRUITMENT_FILE
     bot_mode: Mode = Mode.POLLING
     webhook_url: str | None = None
@@ -73,6 +77,21 @@ class Settings(BaseSettings):
                                  "(make one with: python -c 'import secrets; "
                                  "print(secrets.token_urlsafe(32))')")
         return self
+
+    @model_validator(mode="after")
+    def _database_url_scheme(self) -> Settings:
+        url = self.database_url.get_secret_value() if self.database_url else ""
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("DATABASE_URL must start with postgresql:// (leave it unset for "
+                             "the SQLite file at DATABASE_PATH)")
+        return self
+
+    @property
+    def database(self) -> str:
+        """Where the data is, for people (no password)."""
+        if self.database_url is None:
+            return str(self.database_path)
+        return "PostgreSQL " + re.sub(r"//[^@/]*@", "//", self.database_url.get_secret_value())
 
     @property
     def file_url(self) -> str | None:

@@ -23,7 +23,7 @@ from bot.ratelimit import ChatRateLimiter
 from bot.services import Services
 from bot.webhook import WebhookServer
 from storage.backup import daily_backup
-from storage.db import Database
+from storage.engine import open_database
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ async def start_bot(
     tick_seconds: float = 5.0,
 ) -> RunningBot:
     settings = config.settings
-    db = await Database.open(settings.database_path)
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    db = await open_database(settings.database_path, url)
     services = Services.build(config, db, clock or SystemClock())
     app = build_application(services, request=request, updates_request=updates_request)
     sender = OutboxSender(db, app.bot, services.clock, rate_per_second=settings.outbox_rate)
@@ -79,7 +80,7 @@ async def start_bot(
         assert app.job_queue is not None
         app.job_queue.run_repeating(_tick, interval=tick_seconds, first=tick_seconds,
                                     name="tick")
-        if settings.backup_keep > 0:
+        if settings.backup_keep > 0 and url is None:  # PostgreSQL: the server's own backups
             at = time(settings.backup_hour, tzinfo=config.recruitment.zone)
             app.job_queue.run_daily(_backup, at, name="daily-backup")
         if settings.bot_mode is Mode.WEBHOOK:

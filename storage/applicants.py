@@ -45,7 +45,7 @@ async def upsert_seen(
         VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (telegram_id) DO UPDATE SET
             username = excluded.username,
-            updated_at = CASE WHEN applicants.username IS excluded.username
+            updated_at = CASE WHEN applicants.username IS NOT DISTINCT FROM excluded.username
                               THEN applicants.updated_at ELSE excluded.updated_at END
         RETURNING *
         """,

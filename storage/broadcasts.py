@@ -10,13 +10,13 @@ import aiosqlite
 from storage.portable import new_id
 from storage.timestamps import to_db
 
-# segment -> SQL condition on applications AS p (":session" takes a session code)
+# segment -> SQL condition on applications AS p ("?" takes a session code)
 SEGMENTS = {
     "semua": "p.status != 'withdrawn'",
     "belum_kirim": "p.status = 'registering'",
     "belum_pilih_sesi": "p.status = 'admin_passed'",
     "sesi": "p.session_id = (SELECT id FROM sessions WHERE recruitment = p.recruitment "
-            "AND code = :session)",
+            "AND code = ?)",
     "diterima": "p.status = 'accepted'",
     "tidak_diterima": "p.status = 'not_accepted'",
 }
@@ -39,9 +39,10 @@ def _row(r: aiosqlite.Row) -> Broadcast:
                      r["progress_chat"], r["progress_msg"], r["progress_text"])
 
 
-def _segment_sql(segment: str) -> tuple[str, dict[str, str]]:
+def _segment_sql(segment: str) -> tuple[str, tuple[str, ...]]:
     name, _, session = segment.partition(":")
-    return SEGMENTS[name], {"session": session}
+    condition = SEGMENTS[name]
+    return condition, (session,) * condition.count("?")
 
 
 async def audience(conn: aiosqlite.Connection, recruitment: str, segment: str
@@ -51,8 +52,8 @@ async def audience(conn: aiosqlite.Connection, recruitment: str, segment: str
     async with conn.execute(
         f"SELECT a.id, a.telegram_id FROM applications AS p "
         f"JOIN applicants AS a ON a.id = p.applicant_id "
-        f"WHERE p.recruitment = :recruitment AND {condition} ORDER BY a.id",
-        {"recruitment": recruitment, **params},
+        f"WHERE p.recruitment = ? AND {condition} ORDER BY a.id",
+        (recruitment, *params),
     ) as cur:
         return [(r[0], r[1]) for r in await cur.fetchall()]
 

@@ -85,7 +85,7 @@ class SelectionService:
         held = [x for x in await sessions.all_sessions(self._db.reader, self._r.code)
                 if x.status == "open"]
         found = await self._db.fetchone(
-            "SELECT sum(t.status = 'active'), "
+            "SELECT count(*) FILTER (WHERE t.status = 'active'), "
             "(SELECT count(*) FROM applications WHERE recruitment = ? AND "
             "status IN ('submitted', 'needs_fix')) "
             "FROM attempts AS t JOIN applications AS p ON p.id = t.application_id "

@@ -8,8 +8,9 @@ show that a restart loses nothing. Time inside the bot comes from a ManualClock.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,26 @@ ROOT = Path(__file__).resolve().parents[2]
 DURING_REGISTRATION = datetime(2023, 11, 10, 10, 0, tzinfo=WITA)
 
 StartBot = Callable[..., Awaitable[RunningBot]]
+
+# The test's database engine: SQLite, or also PostgreSQL for the journeys marked
+# `both_engines` (each runs once on each; every e2e test with E2E_BOTH_ENGINES=1 set);
+# make_config points the bot at it.
+_database_url: str | None = None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if (metafunc.definition.get_closest_marker("both_engines")
+            or os.environ.get("E2E_BOTH_ENGINES")):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    global _database_url
+    name = getattr(request, "param", "sqlite")
+    _database_url = request.getfixturevalue("pg_dsn") if name == "postgresql" else None
+    yield name
+    _database_url = None
 
 
 # What people must never read: an application status code, any other snake_case identifier
@@ -110,6 +131,8 @@ def make_config(
         "recruitment_file": recruitment_file,
         "staff_chat_id": -1001,
     }
+    if _database_url is not None:
+        values["database_url"] = _database_url
     values.update(settings)
     recruitment = load_recruitment(recruitment_file)
     if bundled_bank:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.runner import RunningBot
 from storage import registrations
 from tests.e2e.journeys import Person, register, reply_with, submit, t, words
 from tgsim import Simulator
+
+pytestmark = pytest.mark.both_engines  # a main journey: on SQLite and on PostgreSQL
 
 
 async def stored(bot: RunningBot, telegram_id: int) -> tuple[dict, dict, str | None]:

@@ -6,6 +6,7 @@ import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from bot import texts
@@ -16,6 +17,9 @@ from tests.e2e.test_registration_rules import fill_by_service, recruitment_with
 from tests.e2e.test_staff_commands import ask, ask_message
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant
 from tgsim import Simulator, SimUser
+
+pytestmark = pytest.mark.both_engines  # a main journey: on SQLite and on PostgreSQL
+
 
 ANNOUNCEMENT = datetime(2023, 12, 15, 9, 0, tzinfo=WITA)
 

@@ -7,6 +7,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import attempts
@@ -16,6 +18,8 @@ from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_staff_review import staff_setup
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant, start_test
 from tgsim import Simulator
+
+pytestmark = pytest.mark.both_engines  # a main journey: on SQLite and on PostgreSQL
 
 
 async def test_practice_any_number_of_times_not_scored(sim: Simulator, bot: RunningBot) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.clock import ManualClock
 from bot.runner import RunningBot
 from tests.e2e.conftest import StartBot, make_config
 from tests.e2e.journeys import Person, register, reply_with, submit, words
 from tgsim import SimChat, SimMessage, Simulator, SimUser
+
+pytestmark = pytest.mark.both_engines  # a main journey: on SQLite and on PostgreSQL
 
 
 async def staff_setup(sim: Simulator, bot_runner: StartBot, tmp_path: Path

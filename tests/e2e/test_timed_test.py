@@ -6,6 +6,8 @@ import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import attempts
@@ -15,6 +17,9 @@ from tests.e2e.test_registration_rules import fill_by_service, recruitment_with
 from tgsim import SimMessage, Simulator, SimUser
 
 S1_START = datetime(2023, 11, 20, 8, 0, tzinfo=WITA)
+
+
+pytestmark = pytest.mark.both_engines  # a main journey: on SQLite and on PostgreSQL
 
 
 async def passed_applicant(running: RunningBot, user: SimUser, n: int = 1) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,14 +13,19 @@ import pytest
 
 from storage import applicants, registrations
 from storage.db import Database
+from storage.pg import PgDatabase
 
 WITA = ZoneInfo("Asia/Makassar")  # Sumbawa Barat's time zone, UTC+8
 RECRUITMENT = "mitra-ksb-2024"
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "data" / "mitra.sqlite3")
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """The database on each engine: a SQLite file, and a fresh PostgreSQL database."""
+    if request.param == "postgresql":
+        database: Any = await PgDatabase.open(request.getfixturevalue("pg_dsn"))
+    else:
+        database = await Database.open(tmp_path / "data" / "mitra.sqlite3")
     try:
         yield database
     finally:
