@@ -24,12 +24,10 @@ class DatabaseTooNew(RuntimeError):
     pass
 
 
-def migrations(*, with_twins: bool = False) -> list[Any]:
-    """(number, name, sql) of every bundled migration, in order; numbers must be 1, 2, 3...
-    With `with_twins`, a fourth item: the PostgreSQL twin's sql (`NNNN_name.pg.sql`), if any."""
-    folder = resources.files("storage.migrations")
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every bundled migration, in order; numbers must be 1, 2, 3..."""
     found = []
-    for entry in folder.iterdir():
+    for entry in resources.files("storage.migrations").iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
@@ -37,12 +35,7 @@ def migrations(*, with_twins: bool = False) -> list[Any]:
     for expected, (number, name, _) in enumerate(found, start=1):
         if number != expected:
             raise RuntimeError(f"migration {name} is out of sequence (expected {expected:04d})")
-    if not with_twins:
-        return found
-    twins = {entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir()
-             if entry.name.endswith(".pg.sql")}
-    return [(number, name, sql, twins.get(name.removesuffix(".sql") + ".pg.sql"))
-            for number, name, sql in found]
+    return found
 
 
 def private_file(path: Path) -> None:

@@ -9,10 +9,11 @@ advisory lock first, so this holds across every bot process sharing the database
 storage code's read-then-write steps (a seat count, then a booking) stay as safe as they are on
 SQLite. Reads run on their own pooled connections, each seeing what was committed before it.
 
-The schema is the SQLite migrations' own, types translated (`INTEGER` is 64-bit on SQLite,
-so `BIGINT`; an `id INTEGER PRIMARY KEY` becomes an identity column), unless a migration has a
-PostgreSQL twin (`NNNN_name.pg.sql`) where the dialects must differ. The version is kept in
-`schema_version`; migrating holds an advisory lock, so processes starting together migrate once.
+The schema is the SQLite migrations' own, one portable file per step, with PostgreSQL's names
+for the same types (`INTEGER` is 64-bit on SQLite, so `BIGINT`; an `id INTEGER PRIMARY KEY`
+becomes an identity column). No step so far needed more; one that does gets a branch here. The
+version is kept in `schema_version`; migrating holds an advisory lock, so processes starting
+together migrate once.
 """
 
 from __future__ import annotations
@@ -72,8 +73,7 @@ def schema_sql(sql: str) -> str:
 
 def pg_migrations() -> list[tuple[int, str, str]]:
     """(number, name, sql) of every migration as PostgreSQL runs it."""
-    return [(number, name, twin if twin is not None else schema_sql(sql))
-            for number, name, sql, twin in migrations(with_twins=True)]
+    return [(number, name, schema_sql(sql)) for number, name, sql in migrations()]
 
 
 def _rowcount(status: str) -> int:
