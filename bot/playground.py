@@ -18,12 +18,12 @@ from typing import Any
 
 import yaml
 
+from bot import fake_people
 from bot.clock import SystemClock
 from bot.config import Config, Settings
 from bot.recruitment import Recruitment
 from bot.runner import RunningBot, start_bot, stop_signal
 from tgsim import Limits, Simulator
-from tgsim.client import photo_sizes
 
 TOKEN = "123456:PLAYGROUND"
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,63 +64,23 @@ def demo_recruitment(now: datetime, base: Path = ROOT / "recruitment.example.yam
     return Recruitment.model_validate(data)
 
 
-FIRST = ("Siti", "Ahmad", "Dewi", "Budi", "Nur", "Rizki", "Ayu", "Hendra", "Wulan", "Agus")
-LAST = ("Aminah", "Saputra", "Lestari", "Hidayat", "Rahmawati", "Pratama", "Sari", "Wijaya")
-
-
-def demo_name(i: int) -> str:
-    return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
-
-
-# A 1x1 grey PNG; each fake document gets its own bytes appended (so its own file_unique_id).
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
-)
-
-
 async def seed(running: RunningBot, sim: Simulator, count: int) -> None:
     """`count` fake applicants at various stages, so the staff side has something to show.
     They are people of the simulator too, so the bot's messages to them arrive."""
-    from bot.services.registration import Upload
-
     svc = running.services
     stages = ("registering", "submitted", "submitted", "admin_passed", "booked")
     sessions = await svc.sessions.bookable()
     for i in range(count):
-        person = sim.user(demo_name(i), username=f"demo{i}", language_code="id")
-        applicant = await svc.applicants.seen(person.id, person.username, "id")
-        reg = svc.registration
-        if isinstance(await reg.begin(applicant.id), str):
+        fake = fake_people.person(i)
+        user = sim.user(fake.name, username=f"demo{i}", language_code="id")
+        applicant = await svc.applicants.seen(user.id, user.username, "id")
+        if not await fake_people.fill_registration(svc, applicant.id, fake,
+                                                   fake_people.sim_uploads(sim, str(i))):
             return
-        await reg.consent(applicant.id)
-        for name in ("not_civil_servant", "healthy", "contract", "training", "literate"):
-            await reg.declare(applicant.id, name, True)
-        day = 1 + i % 28
-        sex = "F" if i % 2 else "M"
-        nik = f"520701{day + 40 if sex == 'F' else day:02d}0595{1000 + i:04d}"
-        answers = [
-            ("full_name", demo_name(i), True), ("nik", nik, True),
-            ("sex", sex, False), ("birth_place", "Taliwang", True),
-            ("birth_date", f"{day:02d}-05-1995", True), ("phone", f"0812{i:08d}", True),
-            ("email", f"demo{i}@example.com", True), ("address", f"Jl. Contoh No. {i}", True),
-            ("district", str(i % 8), False), ("education", ("SMA", "S1", "D3", "SMP")[i % 4],
-                                                   False),
-            ("occupation", "Wiraswasta", True), ("experience", "0", False),
-            ("motorbike", "1", False),
-        ]
-        for key, raw, typed in answers:
-            await reg.answer(applicant.id, key, raw, typed=typed)
-        await reg.toggle_device(applicant.id, "smartphone")
-        await reg.toggle_device(applicant.id, "done")
-        for kind in ("ktp", "photo", "ijazah"):
-            largest = photo_sizes(sim, PNG + f"{kind}{i}".encode())[-1]
-            await reg.upload(applicant.id, kind, Upload(
-                largest["file_id"], largest["file_unique_id"], "photo", largest["file_size"]))
         stage = stages[i % len(stages)]
         if stage == "registering":
             continue
-        outcome, pos = await reg.submit(applicant.id)
+        outcome, pos = await svc.registration.submit(applicant.id)
         if outcome != "submitted" or pos.application is None or stage == "submitted":
             continue
         await svc.review.decide(pos.application.id, "pass", 0, "Demo")

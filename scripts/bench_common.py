@@ -17,6 +17,9 @@ buttons, and waits until the bot has edited that message. Latency is tap -> edit
 simulator (the bot edits first and answers the callback second, so the edit is what the person
 sees). Edits are observed by hooking `Simulator.touch`, not by `wait_until`: a thousand waiters
 woken on every state change would cost more CPU than the bot.
+
+Also what every benchmark (and the chaos run) reports with: `percentile`, and at the end the
+bot's log counted (`bot_log`), `fmt`, `ratio`, `load_average`.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ import logging
 import random
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tgsim import Limits, SimMessage, Simulator, SimUser
@@ -165,12 +171,9 @@ async def person(sim: WatchedSimulator, user: SimUser, index: int, cfg: dict[str
 
 def call_stats(sim: Simulator, since: int) -> dict[str, Any]:
     calls = sim.calls[since:]
-    by_method: dict[str, int] = {}
-    for call in calls:
-        by_method[call.method] = by_method.get(call.method, 0) + 1
     return {
         "calls": len(calls),
-        "by_method": by_method,
+        "by_method": _count(c.method for c in calls),
         "status_429": sum(1 for c in calls if c.status == 429),
         "status_429_by_method": _count(c.method for c in calls if c.status == 429),
         "callback_answers_ok": sum(1 for c in calls
@@ -241,6 +244,15 @@ def emit(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+async def wind_down(sim: Simulator) -> None:
+    """Until STOP: at FAST (measuring is over) no latency and no limits, so that the bot gets
+    through whatever it still has queued quickly and can stop (PTB's stop processes every
+    queued update)."""
+    while (await asyncio.to_thread(sys.stdin.readline)).strip() == "FAST":
+        sim.faults.latency = 0.0
+        sim.limits.enabled = False
+
+
 async def child_main(cfg: dict[str, Any]) -> None:
     # Limits are on from the start (Telegram's defaults); latency is switched on at GO so the
     # bot's start-up (getMe, setMyCommands, deleteWebhook) does not count.
@@ -253,11 +265,45 @@ async def child_main(cfg: dict[str, Any]) -> None:
         if line.strip() != "GO":
             return
         emit({"result": await run_load(cfg, sim, users)})
-        # FAST: measuring is over; no latency, no limits, so that the bot gets through whatever
-        # it still has queued quickly and can stop (PTB's stop processes every queued update).
-        while (await asyncio.to_thread(sys.stdin.readline)).strip() == "FAST":
-            sim.faults.latency = 0.0
-            sim.limits.enabled = False
+        await wind_down(sim)
     finally:
         sim.faults.latency = 0.0
         await sim.stop()
+
+
+# ---- reporting (every benchmark's, and the chaos run's) ------------------------------------
+@contextmanager
+def bot_log(path: Path) -> Iterator[Counter]:
+    """The bot's log records at WARNING and above while inside: written to `path`, and
+    counted by the Counter this yields."""
+    counter, file_log = Counter(), logging.FileHandler(path)
+    file_log.setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, handlers=[file_log, counter], force=True)
+    try:
+        yield counter
+    finally:
+        logging.getLogger().removeHandler(file_log)
+        file_log.close()
+
+
+def fmt(value: float | None, unit: str = "s", digits: int = 2) -> str:
+    """A figure with its unit ("—" for none); the unit "ms" shows seconds as milliseconds."""
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value * 1000:.{digits}f} ms"
+    return f"{value:.{digits}f} {unit}".rstrip()
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None or b == 0:
+        return "—"
+    return f"{a / b:.2f}x"
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (Linux)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"

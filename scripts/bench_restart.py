@@ -16,8 +16,8 @@ just before the launch.
 The database (schema by `storage.db.Database.open`, i.e. the migrations; rows by bulk SQL with
 the columns and encodings the storage modules use):
 
-- `--applicants` people with a complete profile, three documents and a submitted application
-  (and the "received" message each got, sent long ago);
+- `--applicants` people with a complete profile (`bot.fake_people`), three documents and a
+  submitted application (and the "received" message each got, sent long ago);
 - `--attempts` of them booked in the one test session, which began 100 minutes ago and ends in
   about 20 minutes, with a scored test in progress: a real draw from the bundled bank
   (`question_bank.draw` with `form_seed`, the deployment's draw secret), answers to part of it,
@@ -76,6 +76,7 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:  # the project's packages (bot, storage, tgsim, question_bank)
     sys.path.insert(0, str(ROOT))
 
+from scripts.bench_common import fmt, load_average, percentile  # noqa: E402
 from tgsim import Limits, SimMessage, Simulator  # noqa: E402
 
 TOKEN = "123456:TEST-token"
@@ -177,7 +178,8 @@ def to_db(when: datetime) -> str:
 async def build(db_path: Path, sim: WatchedSimulator, people: list[Any], staff_id: int,
                 staff_group: int, args: argparse.Namespace,
                 session: tuple[datetime, datetime]) -> Plan:
-    from bot import texts
+    from bot import fake_people, texts
+    from bot.domain.registration import DECLARATIONS
     from bot.domain.testing import reminder_times
     from bot.recruitment import load_recruitment
     from question_bank import draw, form_seed
@@ -200,29 +202,26 @@ async def build(db_path: Path, sim: WatchedSimulator, people: list[Any], staff_i
                 "INSERT INTO applicants (id, telegram_id, username, language, created_at, "
                 "updated_at) VALUES (?, ?, ?, 'id', ?, ?)",
                 [(i + 1, p.id, None, long_ago, long_ago) for i, p in enumerate(people)])
+            today = now.astimezone(recruitment.zone).date()
+            profiles = [fake_people.profile(fake_people.person(i), recruitment.region.districts,
+                                            today) for i in range(n)]
+            columns = list(profiles[0])  # the same keys, in the same order, for everyone
             await conn.executemany(
-                "INSERT INTO profiles (applicant_id, full_name, nik, sex, birth_place, "
-                "birth_date, phone, email, address, district, education, occupation, "
-                "experience, motorbike, devices, updated_at) "
-                "VALUES (?, ?, ?, ?, 'Taliwang', '05-08-1995', ?, ?, ?, ?, 'SMA', "
-                "'Wiraswasta', 0, 1, '[\"android\"]', ?)",
-                [(i + 1, f"Pelamar {i + 1}", nik(i), "MF"[i % 2], f"0812{i:08d}",
-                  f"pelamar{i}@gmail.com", f"Jl. Sudirman No. {i % 300}, Taliwang",
-                  recruitment.region.districts[i % len(recruitment.region.districts)],
-                  long_ago) for i in range(n)])
+                f"INSERT INTO profiles (applicant_id, {', '.join(columns)}, updated_at) "
+                f"VALUES (?, {', '.join('?' * len(columns))}, ?)",
+                [(i + 1, *profile.values(), long_ago) for i, profile in enumerate(profiles)])
             await conn.executemany(
                 "INSERT INTO documents (applicant_id, kind, file_id, file_unique_id, "
                 "media_type, file_size, uploaded_at) VALUES (?, ?, ?, ?, 'photo', 120000, ?)",
                 [(i + 1, kind, f"AgAC{kind}{i:06d}x" * 3, f"AQAD{kind}{i:06d}", long_ago)
                  for i in range(n) for kind in ("ktp", "photo", "ijazah")])
-            declarations = json.dumps({k: True for k in (
-                "not_civil_servant", "healthy", "contract", "training", "literate")})
+            declarations = json.dumps({k: True for k in DECLARATIONS})
             await conn.executemany(
                 "INSERT INTO applications (id, applicant_id, recruitment, status, created_at, "
                 "updated_at, consent_at, declarations, submitted_at, nik) "
                 "VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)",
                 [(i + 1, i + 1, CODE, long_ago, long_ago, long_ago, declarations, long_ago,
-                  nik(i)) for i in range(n)])
+                  profile["nik"]) for i, profile in enumerate(profiles)])
             await conn.executemany(  # the "received" message everybody got
                 "INSERT INTO outbox (chat_id, payload, dedupe_key, status, attempts, "
                 "message_id, created_at, sent_at) VALUES (?, ?, ?, 'sent', 1, 1, ?, ?)",
@@ -324,14 +323,6 @@ async def build(db_path: Path, sim: WatchedSimulator, people: list[Any], staff_i
 
 def file_mb(path: Path) -> float:
     return path.stat().st_size / MiB
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def nik(i: int) -> str:
-    return f"52070145089{i:05d}"
 
 
 def set_times(db_path: Path, plan: Plan, launch: datetime, downtime: timedelta) -> None:
@@ -492,13 +483,6 @@ def startup_tick(calls: list[Any]) -> float | None:
     return took if took >= 0 else None  # a runner that ticks after polling has begun
 
 
-def median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
-
-
 async def run(args: argparse.Namespace) -> Result:
     from storage.timestamps import from_db
 
@@ -636,7 +620,8 @@ async def run(args: argparse.Namespace) -> Result:
                 began_sending = watch.since(watch.running_at) or 0.0
                 res.drain_rate = res.backlog / max(1e-9, res.drained_s - began_sending)
             res.probe_n = len(probe_times) + res.probe_unanswered
-            res.probe_p50_s, res.probe_max_s = median(probe_times), max(probe_times, default=None)
+            res.probe_p50_s = percentile(probe_times, 50)
+            res.probe_max_s = max(probe_times, default=None)
 
             # The deadlines due just after the start: how late the tick submitted them.
             await asyncio.sleep(max(0.0, SOON_S + TICK_S + 2 - (time.perf_counter()
@@ -646,7 +631,8 @@ async def run(args: argparse.Namespace) -> Result:
                 f"SELECT deadline_at, submitted_at FROM attempts WHERE id IN ({marks}) "
                 f"AND status = 'submitted'", tuple(plan.soon))] if plan.soon else []
             res.soon_done = len(late)
-            res.soon_late_p50_s, res.soon_late_max_s = median(late), max(late, default=None)
+            res.soon_late_p50_s = percentile(late, 50)
+            res.soon_late_max_s = max(late, default=None)
 
             # After the drain, with the remaining tests in progress: the ticks' cost (and the
             # warnings and deadlines that fall due meanwhile).
@@ -698,10 +684,6 @@ async def run(args: argparse.Namespace) -> Result:
 
 
 # ---- printing --------------------------------------------------------------------------------
-def s(value: float | None, digits: int = 2, unit: str = " s") -> str:
-    return "—" if value is None else f"{value:.{digits}f}{unit}"
-
-
 def verdict(value: float | None, goal: float) -> str:
     if value is None:
         return "not reached"
@@ -718,29 +700,30 @@ def report(r: Result, args: argparse.Namespace) -> None:
           f"{r.build_s:.1f} s (untimed)")
     print()
     rows = [
-        ("first Bot API call (interpreter, imports, config)", s(r.first_call_s), ""),
-        ("start-up tick done, every deadline re-armed (log line)", s(r.running_s), ""),
-        ("  of which the start-up tick itself (Bot API call log)", s(r.startup_tick_s), ""),
-        ("serving: queued /start answered", s(r.start_reply_s),
+        ("first Bot API call (interpreter, imports, config)", fmt(r.first_call_s), ""),
+        ("start-up tick done, every deadline re-armed (log line)", fmt(r.running_s), ""),
+        ("  of which the start-up tick itself (Bot API call log)", fmt(r.startup_tick_s), ""),
+        ("serving: queued /start answered", fmt(r.start_reply_s),
          f"< {GOAL_SERVING_S:.0f} s: {verdict(r.start_reply_s, GOAL_SERVING_S)}"),
-        ("serving: queued /lanjut of a test taker answered", s(r.resume_reply_s), ""),
-        (f"all {r.overdue:,} overdue attempts submitted", s(r.overdue_done_s),
+        ("serving: queued /lanjut of a test taker answered", fmt(r.resume_reply_s), ""),
+        (f"all {r.overdue:,} overdue attempts submitted", fmt(r.overdue_done_s),
          "" if not r.overdue_left else f"{r.overdue_left} LEFT"),
         (f"deadlines 3-{SOON_S:.0f} s after ({r.soon_done}/{r.soon} done): late by p50 / max",
-         f"{s(r.soon_late_p50_s)} / {s(r.soon_late_max_s)}", "tick every 5 s"),
-        (f"backlog of {r.backlog:,} messages drained", s(r.drained_s),
-         f"{s(r.drain_rate, 1, '/s')} from the log line"),
+         f"{fmt(r.soon_late_p50_s)} / {fmt(r.soon_late_max_s)}", "tick every 5 s"),
+        (f"backlog of {r.backlog:,} messages drained", fmt(r.drained_s),
+         f"{fmt(r.drain_rate, 'msg/s', 1)} from the log line"),
         (f"/start while draining ({r.probe_n}, {r.probe_unanswered} unanswered): p50 / max",
-         f"{s(r.probe_p50_s)} / {s(r.probe_max_s)}", ""),
+         f"{fmt(r.probe_p50_s)} / {fmt(r.probe_max_s)}", ""),
         ("RSS when serving / max sampled / at the end",
-         f"{s(r.rss_serving_mb, 0, ' MiB')} / {s(r.rss_max_mb, 0, ' MiB')} / "
-         f"{s(r.rss_end_mb, 0, ' MiB')}", ""),
-        ("RSS peak (VmHWM)", s(r.hwm_mb, 0, " MiB"),
+         f"{fmt(r.rss_serving_mb, 'MiB', 0)} / {fmt(r.rss_max_mb, 'MiB', 0)} / "
+         f"{fmt(r.rss_end_mb, 'MiB', 0)}", ""),
+        ("RSS peak (VmHWM)", fmt(r.hwm_mb, "MiB", 0),
          f"< {GOAL_RSS_MB:.0f} MB: {verdict(r.hwm_mb, GOAL_RSS_MB)}"),
         (f"CPU after the drain, {r.idle_active} tests in progress ({args.idle_seconds:g} s)",
-         s(r.idle_cpu_pct, 1, " % of a core"),
-         f"{s(r.idle_cpu_per_tick_ms, 0, ' ms')} per 5 s"),
-        ("stop after SIGTERM", s(r.stop_s), f"exit code {r.exit_code}"),
+         fmt(r.idle_cpu_pct, "% of a core", 1),
+         fmt(None if r.idle_cpu_per_tick_ms is None else r.idle_cpu_per_tick_ms / 1000, "ms",
+             0) + " per 5 s"),
+        ("stop after SIGTERM", fmt(r.stop_s), f"exit code {r.exit_code}"),
     ]
     width = max(len(a) for a, _, _ in rows)
     vwidth = max(len(b) for _, b, _ in rows)

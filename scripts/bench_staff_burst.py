@@ -16,9 +16,9 @@ ManualClock inside session S1), talking to the simulator over HTTP on loopback. 
 file is the example's with `review.group_cards: true`, and `staff_chat_id` is a supergroup in the
 simulator in which the bot is a member. Before the timed part (not timed): `--n` applicants who
 passed and booked S1 (`bench_test.prepare`), and `--submissions` others whose registration is
-complete but not submitted (`bench_test.fill_by_service`, with documents that exist in the
-simulator: the KTP and the pasfoto as photos, the ijazah as a PDF, so each card goes out as an
-album of 2 photos, a document and the card: 4 group messages in 3 Bot API requests).
+complete but not submitted (`bot.fake_people.fill_registration`, with documents that exist in
+the simulator: the KTP and the pasfoto as photos, the ijazah as a PDF, so each card goes out as
+an album of 2 photos, a document and the card: 4 group messages in 3 Bot API requests).
 
 At GO the `--n` applicants send /mulai and answer `--answers` questions each by tapping an
 option on the question message, thinking `--think` s (+-50 %) in between
@@ -85,20 +85,20 @@ if str(ROOT) not in sys.path:  # the project's packages, and scripts/ as a names
 
 from scripts.bench_common import (  # noqa: E402
     TOKEN,
-    Counter,
     WatchedSimulator,
+    bot_log,
     call_stats,
     emit,
+    fmt,
+    ratio,
     run_load,
+    wind_down,
 )
 from scripts.bench_test import (  # noqa: E402
     DURING_REGISTRATION,
     Ours,
-    fill_by_service,
-    fmt,
     make_config,
     prepare,
-    ratio,
     recruitment_file,
 )
 
@@ -201,9 +201,7 @@ async def child_main(cfg: dict[str, Any]) -> None:
             return
         emit({"stats": run_stats(sim, since, go_epoch, group.chat_id, group_before,
                                  result["timeline"])})
-        while (await asyncio.to_thread(sys.stdin.readline)).strip() == "FAST":
-            sim.faults.latency = 0.0
-            sim.limits.enabled = False
+        await wind_down(sim)
     finally:
         sim.faults.latency = 0.0
         await sim.stop()
@@ -305,35 +303,14 @@ def burst_recruitment_file(tmp: Path, n: int) -> Path:
     return path
 
 
-class RealFiles:
-    """Stands in for `svc.registration` in `bench_test.fill_by_service`: every call goes
-    through, except that an upload carries a file the simulator has."""
-
-    def __init__(self, registration: Any, documents: dict[str, list[Any]]) -> None:
-        from bot.services.registration import Upload
-
-        self._reg = registration
-        known = {f.name for f in dataclasses.fields(Upload)}  # file_name, head: newer versions
-        self._uploads = {}
-        for kind, (file_id, unique_id, media_type, size, file_name) in documents.items():
-            extra = {"file_name": file_name, "head": _HEADS.get(media_type)}
-            self._uploads[kind] = Upload(file_id, unique_id, media_type, size,
-                                         **{k: v for k, v in extra.items() if k in known})
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reg, name)
-
-    async def upload(self, applicant_id: int, kind: str, _fake: Any) -> Any:
-        return await self._reg.upload(applicant_id, kind, self._uploads[kind])
-
-
 async def prepare_submitters(config: Any, clock: Any, telegram_ids: list[int],
                              documents: list[dict[str, list[Any]]], first_serial: int
                              ) -> list[int]:
-    """Complete registrations, not yet submitted: their applicant ids."""
-    from types import SimpleNamespace
-
+    """Complete registrations, not yet submitted, with documents the simulator has: their
+    applicant ids."""
+    from bot import fake_people
     from bot.services import Services
+    from bot.services.registration import Upload
     from storage.db import Database
 
     db = await Database.open(config.settings.database_path)
@@ -343,8 +320,13 @@ async def prepare_submitters(config: Any, clock: Any, telegram_ids: list[int],
 
         async def one(serial: int, telegram_id: int, docs: dict[str, list[Any]]) -> int:
             applicant = await svc.applicants.seen(telegram_id, None, "id")
-            proxy = SimpleNamespace(registration=RealFiles(svc.registration, docs))
-            await fill_by_service(proxy, applicant.id, nik=f"520701450895{serial:04d}")
+            uploads = {kind: Upload(file_id, unique_id, media_type, size, file_name,
+                                    _HEADS.get(media_type))
+                       for kind, (file_id, unique_id, media_type, size, file_name)
+                       in docs.items()}
+            filled = await fake_people.fill_registration(svc, applicant.id,
+                                                         fake_people.person(serial), uploads)
+            assert filled, "registration is not open"
             return int(applicant.id)
 
         batch = 50
@@ -663,20 +645,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 async def main(args: argparse.Namespace) -> None:
-    counter = Counter()
-    with tempfile.TemporaryDirectory(prefix="bench-burst-") as name:
+    with (tempfile.TemporaryDirectory(prefix="bench-burst-") as name,
+          bot_log(Path(name) / "bot.log") as counter):
         tmp = Path(name)
-        file_log = logging.FileHandler(tmp / "bot.log")
-        file_log.setLevel(logging.WARNING)
-        logging.basicConfig(level=logging.WARNING, handlers=[file_log, counter], force=True)
         results: dict[str, dict[str, Any]] = {}
         began = time.perf_counter()
         for scenario in args.only:
             counter.counts = {}
             results[scenario] = await run_scenario(scenario, args, tmp)
             results[scenario]["log_counts"] = dict(counter.counts)
-        logging.getLogger().removeHandler(file_log)
-        file_log.close()
     report(args, results)
     print(f"\n(total wall time {time.perf_counter() - began:.0f} s)")
 

@@ -14,10 +14,10 @@ the simulator over HTTP on loopback, so `time.process_time()` here is the bot's 
 
 1. ours: the real bot (`bot.runner.start_bot`, PTB 22.8, per-chat ordered concurrency, its
    ChatRateLimiter, outbox, 5-second tick). N applicants who passed the administrative check and
-   booked session S1 are prepared through the services before the timed part (not timed), with
-   the bot's own ManualClock then set inside S1 (2023-11-20 08:05 WITA). Each person sends
-   /mulai, then answers `--answers` questions by tapping an option button on the question
-   message, thinking `--think` seconds (+-50 %) between answers.
+   booked session S1 (`bot.fake_people`) are prepared through the services before the timed
+   part (not timed), with the bot's own ManualClock then set inside S1 (2023-11-20 08:05 WITA).
+   Each person sends /mulai, then answers `--answers` questions by tapping an option button on
+   the question message, thinking `--think` seconds (+-50 %) between answers.
 2. the bare baselines: a bare PTB Application whose /start sends a message with four buttons
    and whose tap edits the text (next number) and answers the query; same N people, same think
    time, same taps. Three configurations, so that the comparison is with the strongest plain
@@ -65,6 +65,9 @@ SCRIPT = Path(__file__).resolve()
 ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:  # the project's packages (bot, handlers, storage, tgsim)
     sys.path.insert(0, str(ROOT))
+
+from scripts.bench_common import bot_log, child_main, fmt, load_average, ratio  # noqa: E402
+
 WITA = ZoneInfo("Asia/Makassar")
 DURING_REGISTRATION = datetime(2023, 11, 10, 10, 0, tzinfo=WITA)
 INSIDE_S1 = datetime(2023, 11, 20, 8, 5, tzinfo=WITA)
@@ -96,31 +99,9 @@ def make_config(base_url: str, db_path: Path, recruitment: Path) -> Any:
     return Config(settings, load_recruitment(recruitment))
 
 
-async def fill_by_service(svc: Any, applicant_id: int, nik: str) -> None:
-    """A complete registration through the services (as tests/e2e/test_registration_rules)."""
-    from bot.services.registration import Upload
-
-    reg = svc.registration
-    await reg.begin(applicant_id)
-    await reg.consent(applicant_id)
-    for name in ("not_civil_servant", "healthy", "contract", "training", "literate"):
-        await reg.declare(applicant_id, name, True)
-    for key, raw, typed in (
-        ("full_name", "Siti Aminah", True), ("nik", nik, True), ("sex", "F", False),
-        ("birth_place", "Taliwang", True), ("birth_date", "05-08-1995", True),
-        ("phone", "0812 3456 7890", True), ("email", "siti.aminah@gmail.com", True),
-        ("address", "Jl. Sudirman No. 5, Taliwang", True), ("district", "3", False),
-        ("education", "SMA", False), ("occupation", "Wiraswasta", True),
-        ("experience", "0", False), ("motorbike", "1", False),
-    ):
-        await reg.answer(applicant_id, key, raw, typed=typed)
-    await reg.toggle_device(applicant_id, "none")
-    for kind in ("ktp", "photo", "ijazah"):
-        await reg.upload(applicant_id, kind, Upload(f"{kind}{nik}", f"u{kind}{nik}", "photo", 10))
-
-
 async def prepare(config: Any, clock: Any, user_ids: list[int]) -> None:
     """N applicants who passed the administrative check and booked S1; nothing left to send."""
+    from bot import fake_people
     from bot.services import Services
     from storage.db import Database
 
@@ -133,7 +114,9 @@ async def prepare(config: Any, clock: Any, user_ids: list[int]) -> None:
 
         async def one(n: int, telegram_id: int) -> None:
             applicant = await svc.applicants.seen(telegram_id, None, "id")
-            await fill_by_service(svc, applicant.id, nik=f"520701450895{n:04d}")
+            filled = await fake_people.fill_registration(svc, applicant.id,
+                                                         fake_people.person(n))
+            assert filled, "registration is not open"
             outcome, pos = await svc.registration.submit(applicant.id)
             assert outcome == "submitted" and pos.application, outcome
             await svc.review.decide(pos.application.id, "pass", 1, "Panitia")
@@ -313,20 +296,6 @@ async def run_phase(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str,
 
 
 # ---- printing ------------------------------------------------------------------------------
-def fmt(value: float | None, unit: str = "s", digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    if unit == "ms":
-        return f"{value * 1000:.{digits}f} ms"
-    return f"{value:.{digits}f} {unit}".rstrip()
-
-
-def ratio(a: float | None, b: float | None) -> str:
-    if a is None or b is None or b == 0:
-        return "—"
-    return f"{a / b:.2f}x"
-
-
 def figures(r: dict[str, Any]) -> dict[str, Any]:
     answers = r["answers"]
     return {
@@ -503,23 +472,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def load_average() -> str:
-    """The 1-, 5- and 15-minute load averages (Linux)."""
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
-
-
 async def main(args: argparse.Namespace) -> None:
-    from bench_common import Counter  # scripts/ is on sys.path when run as a script
-
-    counter = Counter()
-    with tempfile.TemporaryDirectory(prefix="bench-") as name:
+    with (tempfile.TemporaryDirectory(prefix="bench-") as name,
+          bot_log(Path(name) / "bot.log") as counter):
         tmp = Path(name)
-        file_log = logging.FileHandler(tmp / "bot.log")
-        file_log.setLevel(logging.WARNING)
-        logging.basicConfig(level=logging.WARNING, handlers=[file_log, counter], force=True)
         results: dict[str, dict[str, Any]] = {}
         for kind in KINDS:
             if kind not in args.only:
@@ -527,17 +483,12 @@ async def main(args: argparse.Namespace) -> None:
             counter.counts = {}
             results[kind] = await run_phase(kind, args, tmp)
             results[kind]["log_counts"] = dict(counter.counts)
-        logging.getLogger().removeHandler(file_log)
-        file_log.close()
     report(args, results)
 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     if arguments[:1] == ["--child"]:
-        sys.path.insert(0, str(SCRIPT.parent))
-        from bench_common import child_main
-
         logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
         asyncio.run(child_main(json.loads(arguments[1])))
     else:

@@ -97,8 +97,10 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:  # the project's packages (bot, tgsim)
     sys.path.insert(0, str(ROOT))
 
-from bot import texts  # noqa: E402
+from bot import fake_people, texts  # noqa: E402
 from bot.domain import registration as reg  # noqa: E402
+from bot.fake_people import Person  # noqa: E402
+from scripts.bench_common import percentile  # noqa: E402
 from tgsim import Limits, SimMessage, Simulator, SimUser  # noqa: E402
 from tgsim.admin import add_admin_routes  # noqa: E402
 from tgsim.dispatch import log_params  # noqa: E402
@@ -507,13 +509,6 @@ class Chaos:
 
 
 # ---- the people ---------------------------------------------------------------------------
-FIRST = ("Siti", "Ahmad", "Dewi", "Budi", "Nur", "Rizki", "Ayu", "Hendra", "Wulan", "Agus",
-         "Fitri", "Joko", "Rina", "Yusuf", "Lina", "Taufik")
-LAST = ("Aminah", "Saputra", "Lestari", "Hidayat", "Rahmawati", "Pratama", "Sari", "Wijaya",
-        "Kurniawan", "Handayani", "Setiawan", "Putri")
-OCCUPATIONS = ("Wiraswasta", "Ibu rumah tangga", "Mahasiswa", "Petani", "Guru honorer")
-
-
 @dataclass
 class Tap:
     position: int
@@ -527,18 +522,8 @@ class Tap:
 class Applicant:
     index: int
     user: SimUser
-    name: str
-    nik: str
-    sex: str
-    birth_date: str
-    phone: str
-    email: str
-    new_email: str
-    district: str
-    education: str
-    occupation: str
-    experience: str | None
-    motorbike: bool
+    person: Person  # what the person types (bot.fake_people)
+    new_email: str  # typed instead when the committee asks for a fix
     verdict: str  # what the committee will decide at the first look: pass, fail, fix
     fix_items: tuple[str, ...]
     finish: bool  # press "finish"; else leave it to the deadline
@@ -561,23 +546,14 @@ class Applicant:
 
 
 def make_applicant(sim: ChaosSimulator, index: int, seed: int, shape_: Shape) -> Applicant:
+    person = fake_people.person(index, seed)
     rng = random.Random(f"{seed}:{index}")
-    name = f"{FIRST[index % len(FIRST)]} {LAST[(index // len(FIRST)) % len(LAST)]}"
-    sex = rng.choice("MF")
-    day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(1976, 2003)
-    nik = f"520701{day + (40 if sex == 'F' else 0):02d}{month:02d}{year % 100:02d}{index + 1:04d}"
     roll = rng.random()
     verdict = "fail" if roll < 0.1 else "fix" if roll < 0.3 else "pass"
-    user = sim.user(name.split()[0], name.split()[1], language_code="id")
+    first, last = person.name.split(maxsplit=1)
     return Applicant(
-        index=index, user=user, name=name, nik=nik, sex=sex,
-        birth_date=f"{day:02d}-{month:02d}-{year}", phone=f"0812{index + 1:08d}",
-        email=f"mitra{index}.s{seed}@gmail.com", new_email=f"mitra{index}.baru@gmail.com",
-        district=rng.choice(("Taliwang", "Maluk", "Jereweh", "Seteluk", "Brang Ene")),
-        education=rng.choice(("SMA", "SMA", "D3", "S1")),
-        occupation=rng.choice(OCCUPATIONS),
-        experience="Sensus Pertanian 2023" if rng.random() < 0.3 else None,
-        motorbike=rng.random() < 0.8, verdict=verdict,
+        index=index, user=sim.user(first, last, language_code="id"), person=person,
+        new_email=f"mitra{index}.baru@gmail.com", verdict=verdict,
         fix_items=("email", "ktp") if rng.random() < 0.5 else ("email",),
         finish=rng.random() < 0.7,
         answers_wanted=shape_.questions if rng.random() < 0.7 else rng.randint(2, 7),
@@ -806,12 +782,12 @@ class Journey:
         return False
 
     async def answer(self, step: str, msg: SimMessage) -> Any:
-        a = self.a
-        typed = {"full_name": a.name, "nik": a.nik, "birth_place": "Taliwang",
-                 "birth_date": a.birth_date, "phone": a.phone,
-                 "email": a.new_email if a.decisions_seen else a.email,
-                 "address": f"Jl. Contoh No. {a.index + 1}, Taliwang",
-                 "occupation": a.occupation, "experience_detail": a.experience or "-"}
+        a, p = self.a, self.a.person
+        typed = {"full_name": p.name, "nik": p.nik, "birth_place": p.birth_place,
+                 "birth_date": p.birth_date, "phone": p.phone,
+                 "email": a.new_email if a.decisions_seen else p.email,
+                 "address": p.address, "occupation": p.occupation,
+                 "experience_detail": p.experience or "-"}
         if step in typed:
             await self.send(typed[step])
             return True
@@ -821,10 +797,10 @@ class Journey:
             if not msg.buttons:
                 return False
             return await self.press(msg, msg.buttons[0][0])
-        labels = {"sex": plain(f"reg.sex_{a.sex}"), "district": a.district,
-                  "education": plain(f"reg.education_{a.education}"),
-                  "experience": plain("reg.answer_yes" if a.experience else "reg.answer_no"),
-                  "motorbike": plain("reg.answer_yes" if a.motorbike else "reg.answer_no")}
+        labels = {"sex": plain(f"reg.sex_{p.sex}"), "district": p.district,
+                  "education": plain(f"reg.education_{p.education}"),
+                  "experience": plain("reg.answer_yes" if p.experience else "reg.answer_no"),
+                  "motorbike": plain("reg.answer_yes" if p.motorbike else "reg.answer_no")}
         if step in labels:
             if a.rng.random() < self.run.shape.typed:  # the label typed, not tapped
                 await self.send(labels[step])
@@ -1132,7 +1108,7 @@ class Journey:
         try:
             await self.journey()
         except Exception as exc:  # a bug of this script: counted, never hidden
-            self.run.harness_errors.append(f"{self.a.name}: {exc!r}")
+            self.run.harness_errors.append(f"{self.a.person.name}: {exc!r}")
             raise
 
     async def journey(self) -> None:
@@ -1363,7 +1339,7 @@ async def scenario(run: Run) -> dict[str, Any]:
     run.mark("bot up")
     sim.faults.error_rate = s.error_rate
     run.applicants = [make_applicant(sim, i, run.seed, s) for i in range(s.n)]
-    run.by_nik = {a.nik: a for a in run.applicants}
+    run.by_nik = {a.person.nik: a for a in run.applicants}
     journeys = [asyncio.create_task(Journey(run, a).run_all()) for a in run.applicants]
     reviewers = [asyncio.create_task(Reviewer(run, u).work()) for u in run.staff]
     committee = Committee(run)
@@ -1393,7 +1369,7 @@ async def scenario(run: Run) -> dict[str, Any]:
     figures = check(run)
     report(run, figures)
     if run.args.keep:
-        people = [{"name": a.name, "verdict": a.verdict, "finish": a.finish,
+        people = [{"name": a.person.name, "verdict": a.verdict, "finish": a.finish,
                    "wanted": a.answers_wanted, "outcome": a.outcome, "booking": a.booking,
                    "session": a.session, "test": a.test, "result": a.result,
                    "resyncs": a.resyncs, "times": a.times,
@@ -1550,7 +1526,7 @@ def check(run: Run) -> dict[str, Any]:
                 continue
             allowed = {taps[last_acked].choice} | {t.choice for t in taps[last_acked + 1:]}
             if stored.get(position) not in allowed:
-                missing_answers.append(f"{a.name}: question {position + 1} acknowledged "
+                missing_answers.append(f"{a.person.name}: question {position + 1} acknowledged "
                                        f"{sorted(allowed)}, stored {stored.get(position)}")
 
     # 2. seats over capacity
@@ -1581,8 +1557,8 @@ def check(run: Run) -> dict[str, Any]:
             problem = f"application left {app_status}"
         if problem:
             who = people.get(telegram_id)
-            not_once.append(f"attempt {attempt_id} ({who.name if who else telegram_id}): "
-                            f"{problem}")
+            name = who.person.name if who else telegram_id
+            not_once.append(f"attempt {attempt_id} ({name}): {problem}")
 
     # 4. decisions, results and the broadcast: none missing; doubles only before a kill
     decisions: Counter[str] = Counter()
@@ -1612,7 +1588,7 @@ def check(run: Run) -> dict[str, Any]:
         who = people.get(telegram_id)
         for kind, n in wanted.items():
             got = count(telegram_id, words[kind])
-            label = f"{who.name if who else telegram_id}: {kind}"
+            label = f"{who.person.name if who else telegram_id}: {kind}"
             if len(got) < n:
                 missing_msgs.append(f"{label} ({len(got)} of {n})")
             elif len(got) > n:
@@ -1647,7 +1623,7 @@ def check(run: Run) -> dict[str, Any]:
                 closed[chat] = min(closed.get(chat, call.at), call.at)
     for telegram_id, messages in sends.items():
         who = people.get(telegram_id)
-        name = who.name if who else str(telegram_id)
+        name = who.person.name if who else str(telegram_id)
         sent_words = [at for at, text in messages if SUBMITTED in text
                       or any(w in text for w in DECIDED.values())]
         for at, text in messages:
@@ -1716,6 +1692,7 @@ def check(run: Run) -> dict[str, Any]:
         lost_details.append(f"{first - run.t0:.1f} s: {method} ({why}) {ident[:70]}")
 
     applied = Counter(a.outcome or "no decision" for a in run.applicants)
+    took = [round(t.took, 2) for a in run.applicants for t in a.taps]
     figures = {
         "seed": run.seed, "applicants": run.shape.n, "seconds": round(run.clock(), 1),
         "kills": len(run.bot.kills),
@@ -1736,8 +1713,7 @@ def check(run: Run) -> dict[str, Any]:
         "submitted_by": dict(Counter(r[0] for r in run.rows(
             "SELECT submitted_by FROM attempts WHERE kind = 'test'"))),
         "taps": sum(len(a.taps) for a in run.applicants), "taps_acknowledged": acked_taps,
-        "tap_seconds_p50": percentile([t.took for a in run.applicants for t in a.taps], 50),
-        "tap_seconds_p95": percentile([t.took for a in run.applicants for t in a.taps], 95),
+        "tap_seconds_p50": percentile(took, 50), "tap_seconds_p95": percentile(took, 95),
         "results": dict(Counter(a.result or "none" for a in run.applicants if a.session)),
         "reminders_sent": dict(reminders_sent),
         "reminders_skipped": run.one("SELECT count(*) FROM outbox WHERE status = 'skipped' "
@@ -1774,13 +1750,6 @@ def check(run: Run) -> dict[str, Any]:
     }
     figures["broken"] = [name for name in INVARIANTS if figures[name]]
     return figures
-
-
-def percentile(values: list[float], pct: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(pct / 100 * len(ordered)))], 2)
 
 
 # A double is allowed only where Telegram took a message in the instant before a kill.

@@ -16,27 +16,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
 from bot import texts
+from bot.fake_people import Person  # the default person; tests import it from here
 from tgsim import SimMessage, SimUser
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str = "Siti Aminah"
-    nik: str = "5207014508950003"  # a woman born 05-08-1995, regency 5207
-    sex: str = "F"
-    birth_place: str = "Taliwang"
-    birth_date: str = "05-08-1995"
-    phone: str = "0812 3456 7890"
-    email: str = "siti.aminah@gmail.com"
-    address: str = "Jl. Sudirman No. 5, Taliwang"
-    district: str = "Taliwang"
-    education: str = "SMA"
-    occupation: str = "Wiraswasta"
-    experience: str | None = "Sensus Pertanian 2023"
-    motorbike: bool = True
 
 
 def t(lang: str, key: str, **params: object) -> str:
@@ -154,8 +137,10 @@ async def fill_profile(user: SimUser, lang: str, p: Person) -> SimMessage:
     await then("ask_motorbike")
     await user.click(t(lang, "reg.answer_yes") if p.motorbike else t(lang, "reg.answer_no"))
     devices = await then("ask_devices")
-    await user.click(t(lang, "reg.device_smartphone"), message=devices)
-    await user.click(t(lang, "reg.device_done"), message=devices)
+    for device in p.devices:
+        await user.click(t(lang, f"reg.device_{device}"), message=devices)
+    await user.click(t(lang, "reg.device_done" if p.devices else "reg.device_none"),
+                     message=devices)
     return await then("ask_ktp")
 
 

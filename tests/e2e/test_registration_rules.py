@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from bot.clock import ManualClock
+from bot.fake_people import fill_registration, sim_uploads
 from bot.runner import RunningBot
 from tests.e2e.conftest import ROOT, WITA, StartBot, make_config
 from tests.e2e.journeys import (
@@ -23,7 +25,6 @@ from tests.e2e.journeys import (
 )
 from tests.e2e.test_registration import stored
 from tgsim import Simulator, SimUser
-from tgsim.client import photo_sizes
 
 NIK_ERRORS = {
     "52070145089500": "NIK harus 16 angka, yang Anda ketik 14 angka",
@@ -281,33 +282,13 @@ async def test_fifty_submit_at_once_against_ten_places(
 
 async def fill_by_service(svc, applicant_id: int, nik: str,  # type: ignore[no-untyped-def]
                           sim: Simulator | None = None) -> None:
-    """A whole registration through the services; with `sim`, the documents are real
-    pictures in the simulator (so the bot can show them again)."""
-    from bot.services.registration import Upload
-
-    reg = svc.registration
-    await reg.begin(applicant_id)
-    await reg.consent(applicant_id)
-    for name in ("not_civil_servant", "healthy", "contract", "training", "literate"):
-        await reg.declare(applicant_id, name, True)
-    p = Person()
-    for key, raw, typed in (
-        ("full_name", p.name, True), ("nik", nik, True), ("sex", "F", False),
-        ("birth_place", p.birth_place, True), ("birth_date", p.birth_date, True),
-        ("phone", p.phone, True), ("email", p.email, True), ("address", p.address, True),
-        ("district", "3", False), ("education", "SMA", False),
-        ("occupation", p.occupation, True), ("experience", "0", False),
-        ("motorbike", "1", False),
-    ):
-        await reg.answer(applicant_id, key, raw, typed=typed)
-    await reg.toggle_device(applicant_id, "none")
-    for kind in ("ktp", "photo", "ijazah"):
-        upload = Upload(f"{kind}{nik}", f"u{kind}{nik}", "photo", 10)
-        if sim is not None:
-            picture = photo_sizes(sim, f"{kind} {nik}".encode())[-1]
-            upload = Upload(picture["file_id"], picture["file_unique_id"], "photo",
-                            picture["file_size"])
-        await reg.upload(applicant_id, kind, upload)
+    """A whole registration through the services: the default person with this NIK, no
+    experience, no device; with `sim`, the documents are real pictures in the simulator (so
+    the bot can show them again)."""
+    person = replace(Person(), nik=nik, experience=None, devices=())
+    uploads = sim_uploads(sim, nik) if sim is not None else None
+    filled = await fill_registration(svc, applicant_id, person, uploads)
+    assert filled, "registration is not open"
 
 
 async def test_a_returning_applicant_only_checks_the_profile_next_year(
