@@ -13,7 +13,7 @@ from bot.clock import ManualClock
 from bot.runner import RunningBot
 from storage import attempts
 from tests.e2e.conftest import StartBot
-from tests.e2e.journeys import reply_with, tap
+from tests.e2e.journeys import reply_with, screen, tap
 from tests.e2e.test_staff_commands import ask
 from tests.e2e.test_staff_review import staff_setup
 from tests.e2e.test_timed_test import S1_START, book_s1, passed_applicant, start_test
@@ -78,10 +78,14 @@ async def test_double_taps_forged_and_foreign_buttons_change_nothing(
     attempt = await attempts.latest(running.services.db.reader, applicant.id, "test")
     assert attempt is not None
     assert await attempts.answers(running.services.db.reader, attempt.id) == {0: 1}
+    # The answer moved Siti on to question 2 (a picture question is a new message, and the
+    # old one is deleted): the live screen is where her buttons are now.
+    await siti.wait_for(lambda: "Soal 2/30" in (screen(siti).text or ""), timeout=15)
+    live = screen(siti)
     forged = f"t:{attempt.id}:a:99:0"
-    assert (await siti.click_data(forged, question)).text == (
+    assert (await siti.click_data(forged, live)).text == (
         "Tombol ini sudah tidak berlaku. Ketik /menu untuk melanjutkan.")
-    foreign = await budi.click_data(data[3], question)
+    foreign = await budi.click_data(data[3], live)
     assert foreign.text == "Tombol ini bukan milik Anda."
     assert await attempts.answers(running.services.db.reader, attempt.id) == {0: 1}
 
