@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # PostgreSQL instead of the SQLite file: postgresql://user:password@host/name (a secret:
     # it may hold a password). Several bot processes may share it.
     database_url: SecretStr | None = None
+    # Several processes on one PostgreSQL: how long a process's hold on a chat lasts unless
+    # renewed; after a process dies, its chats wait this long for another to take them.
+    claim_lease_seconds: Annotated[float, Field(ge=2, le=600)] = 30.0
     recruitment_file: Path = DEFAULT_RECRUITMENT_FILE
     bot_mode: Mode = Mode.POLLING
     webhook_url: str | None = None

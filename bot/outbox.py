@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from datetime import timedelta
 from typing import Any
@@ -28,7 +29,9 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, InputMediaDocument, I
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
-from bot.ratelimit import BULK, NORMAL
+from bot.processes import Membership
+from bot.ratelimit import BULK, NORMAL, NotWanted
+from storage import claims
 from storage import outbox as store
 from storage.db import Database
 from storage.outbox import OutboxRow
@@ -39,6 +42,9 @@ log = logging.getLogger(__name__)
 # is shorter than Telegram's slow moments; waiting longer makes that rare (only this chat's
 # worker waits meanwhile).
 SEND_READ_TIMEOUT = 30.0
+# Every so often the sender reads all pending rows again, not only the new ones: a chat another
+# process served (and left, or died holding) is taken up.
+RESCAN_SECONDS = 15.0
 ALBUM_TYPES = {"photo": InputMediaPhoto, "document": InputMediaDocument}
 
 
@@ -53,9 +59,12 @@ class OutboxSender:
         concurrency: int = 16,
         max_attempts: int = 8,
         backoff_seconds: float = 0.5,
+        membership: Membership | None = None,
     ) -> None:
         self._db, self._bot, self._clock = db, bot, clock
+        self._rate = rate_per_second
         self._interval = 1.0 / rate_per_second
+        self._membership = membership or Membership(db)  # (alone, if none is given)
         self._slots = asyncio.Semaphore(concurrency)
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
@@ -64,9 +73,14 @@ class OutboxSender:
         self._task: asyncio.Task[None] | None = None
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._queues: dict[int, deque[OutboxRow]] = {}
-        self._high_water = 0  # the highest outbox id handed to a worker
+        self._high_water = 0  # the highest outbox id read
+        self._next_rescan = 0.0
+        self._held: set[int] = set()  # chats this process serves now (storage.claims)
+        self._queued: set[int] = set()  # rows handed to a worker, not done yet
+        self._claiming = asyncio.Lock()  # taking chats and letting them go, one at a time
         self._stopping = False
         self._sending: set[asyncio.Task[Any]] = set()  # workers between send and record
+        self._recording: set[asyncio.Task[Any]] = set()  # Telegram answered: recording it
         self.idle = asyncio.Event()
 
     def notify(self) -> None:
@@ -74,9 +88,15 @@ class OutboxSender:
         self.idle.clear()
         self._wake.set()
 
+    def share(self, processes: int) -> None:
+        """`processes` bot processes send from this database: pace to this one's share."""
+        self._interval = max(1, processes) / self._rate
+
     def start(self) -> None:
         self._high_water = 0  # rows left pending by a stop are picked up again
         self._queues.clear()
+        self._held.clear()
+        self._queued.clear()
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self, grace_seconds: float = 30.0) -> None:
@@ -91,7 +111,8 @@ class OutboxSender:
         # Waiting in the rate limiter (a busy group's lane) is not sending: cancel it too.
         limiter = getattr(self._bot, "rate_limiter", None)
         out = getattr(limiter, "in_flight", None)
-        sending = [w for w in workers if w in self._sending and (out is None or w in out)]
+        sending = [w for w in workers if w in self._sending
+                   and (out is None or w in out or w in self._recording)]
         for task in workers:
             if task not in sending:  # waiting for its turn: nothing sent yet
                 task.cancel()
@@ -120,25 +141,53 @@ class OutboxSender:
     async def drain(self) -> None:
         """Hand every newly queued row to its chat's worker. Each chat gets one worker that
         sends its messages strictly in order; chats proceed independently, so a slow chat (a
-        group at 20 messages a minute, a 429) never holds up anybody else."""
+        group at 20 messages a minute, a 429) never holds up anybody else. With several bot
+        processes on the database, a chat is served by one of them at a time (its claim)."""
+        if time.monotonic() >= self._next_rescan:
+            self._high_water, self._next_rescan = 0, time.monotonic() + RESCAN_SECONDS
         while rows := await store.pending(self._db.reader, self._high_water, 500):
             self._high_water = rows[-1].id
-            for row in rows:
-                self._queues.setdefault(row.chat_id, deque()).append(row)
-                if row.chat_id not in self._workers:
-                    self._workers[row.chat_id] = asyncio.create_task(self._work(row.chat_id))
+            rows = [row for row in rows if row.id not in self._queued]
+            async with self._claiming:
+                if wanted := {row.chat_id for row in rows} - self._held:
+                    async with self._db.write() as conn:
+                        self._held |= await claims.take(
+                            conn, "outbox", wanted, self._membership.holder, time.time(),
+                            self._membership.lease)
+                for row in rows:
+                    if row.chat_id not in self._held:  # another process serves that chat now
+                        continue
+                    self._queued.add(row.id)
+                    self._queues.setdefault(row.chat_id, deque()).append(row)
+                    if row.chat_id not in self._workers:
+                        self._workers[row.chat_id] = asyncio.create_task(
+                            self._work(row.chat_id))
 
     async def _work(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
         try:
             while queue and not self._stopping:
                 await self._deliver(queue[0])
-                queue.popleft()
+                self._queued.discard(queue.popleft().id)
         finally:
             del self._workers[chat_id]
             if not queue:
                 del self._queues[chat_id]
+                if not self._stopping:  # (a stop frees every claim at once)
+                    try:
+                        await self._let_go(chat_id)
+                    except Exception:  # the claim lapses by itself
+                        log.exception("outbox: could not let a chat go")
             self._wake.set()
+
+    async def _let_go(self, chat_id: int) -> None:
+        """Nothing left to send to this chat: another process may serve it now."""
+        async with self._claiming:
+            if chat_id in self._queues:  # new rows came meanwhile: a new worker has them
+                return
+            self._held.discard(chat_id)
+            async with self._db.write() as conn:
+                await claims.release(conn, "outbox", [chat_id], self._membership.holder)
 
     async def _pace(self) -> None:
         loop = asyncio.get_running_loop()
@@ -160,7 +209,7 @@ class OutboxSender:
                 if self._stopping:  # not sent: it stays pending for the next start
                     return
                 # A reminder goes only while its reason holds: judged at every try, after
-                # every wait (its turn, a 429, a backoff), not once before them.
+                # every wait (its turn, a 429, a backoff, and last the rate limiter's own).
                 if row.guard and not await store.guard_holds(self._db.reader, row.guard):
                     await self._record(row, "reason gone", "skipped")
                     return
@@ -169,6 +218,7 @@ class OutboxSender:
                 self._sending.add(task)  # from here to the record, stop() waits for us
                 try:
                     sent = await self._send(row)
+                    self._recording.add(task)  # sent: a stop waits for the record too
                     async with self._db.write() as conn:
                         fate = await store.mark_sent(conn, row, sent[0] if sent else None,
                                                      self._clock.now())
@@ -180,6 +230,9 @@ class OutboxSender:
                     self._sending.discard(task)
                     await asyncio.sleep(float(seconds))
                     continue
+                except NotWanted:
+                    await self._record(row, "reason gone", "skipped")
+                    return
                 except Forbidden:
                     await self._record(row, "forbidden", "undeliverable")
                     return
@@ -198,6 +251,7 @@ class OutboxSender:
                     continue
                 finally:
                     self._sending.discard(task)
+                    self._recording.discard(task)
 
     async def _follow_up(self, conn: aiosqlite.Connection, row: OutboxRow, fate: str,
                          sent: list[int]) -> None:
@@ -226,6 +280,10 @@ class OutboxSender:
         priority = BULK if payload.pop("bulk", False) else NORMAL
         if getattr(self._bot, "rate_limiter", None) is not None:
             payload["rate_limit_args"] = {"priority": priority}
+            if row.guard:  # judged again once the limiter lets it go, right before sending
+                guard = row.guard
+                payload["rate_limit_args"]["still_wanted"] = (
+                    lambda: store.guard_holds(self._db.reader, guard))
         markup = payload.pop("reply_markup", None)
         if markup is not None:
             payload["reply_markup"] = InlineKeyboardMarkup.de_json(markup, self._bot)

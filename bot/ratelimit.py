@@ -11,6 +11,9 @@ in the staff group froze every applicant, the timed test included. Here:
   buttons first (URGENT, the default), then queued deliveries such as review cards and
   decisions (NORMAL, the outbox), then bulk such as the staff feed (BULK); callers mark
   theirs with `rate_limit_args={"priority": ...}`;
+- a queued delivery may carry `still_wanted` (an async check, in `rate_limit_args`): judged
+  when the limiter lets it go, right before it is sent; if it no longer holds (a reminder
+  whose reason is gone while it waited its turn), NotWanted is raised and nothing is sent;
 - a 429 pauses only the chat it concerns, for Telegram's `retry_after`; the whole bot pauses
   only when Telegram says the bot as a whole is over its limit: a 429 for a request that
   names no chat, or 429s for several different chats within a moment;
@@ -44,6 +47,10 @@ URGENT, NORMAL, BULK = 0, 1, 2
 # 429s for this many different chats within WHOLE_BOT_WINDOW seconds: the bot as a whole is
 # over its limit (Telegram's answer does not say which limit was hit).
 WHOLE_BOT_CHATS, WHOLE_BOT_WINDOW = 3, 1.0
+
+
+class NotWanted(Exception):
+    """A delivery's `still_wanted` check failed once its turn came: not sent."""
 
 
 def is_group(chat_id: object) -> bool:
@@ -105,7 +112,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._now = now or (lambda: asyncio.get_running_loop().time())
         # The bot's overall budget, a lane of its own (a sliding second, by priority).
         self.overall = Lane(overall_per_second, 1, self._now) if overall_per_second else None
-        self._group_rate = group_per_minute
+        self._overall_rate = overall_per_second
+        self._group_rate = self._group_share = group_per_minute
         self._lanes: dict[object, Lane] = {}
         self._max_retries = max_retries
         self._retry_delays = retry_delays
@@ -114,6 +122,15 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         # Tasks whose request is out to Telegram now (past every wait): a stop lets those
         # finish, and may cancel any other (nothing of theirs was sent).
         self.in_flight: set[asyncio.Task[Any]] = set()
+
+    def share(self, processes: int) -> None:
+        """`processes` bot processes share the bot's limits: pace to this one's share."""
+        n = max(1, processes)
+        if self.overall is not None:
+            self.overall.rate = max(1, self._overall_rate // n)
+        self._group_share = max(1, self._group_rate // n)
+        for lane in self._lanes.values():
+            lane.rate = self._group_share
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -127,7 +144,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 del self._lanes[key]
         lane = self._lanes.get(chat_id)
         if lane is None:
-            lane = Lane(self._group_rate, 60, self._now)
+            lane = Lane(self._group_share, 60, self._now)
             self._lanes[chat_id] = lane
         return lane
 
@@ -170,6 +187,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat_id = data.get("chat_id")
         priority = int((rate_limit_args or {}).get("priority", URGENT))
+        still_wanted = (rate_limit_args or {}).get("still_wanted")
         paid = bool(data.get("allow_paid_broadcast"))
         waits_for_429 = self._max_retries
         # Replies only: the outbox (NORMAL, BULK) counts and schedules its own retries.
@@ -181,6 +199,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 await self._lane(chat_id).acquire(priority)
             if chat_id is not None and self.overall is not None and not paid:
                 await self.overall.acquire(priority)
+            if still_wanted is not None and not await still_wanted():
+                raise NotWanted
             task = asyncio.current_task()
             if task is not None:
                 self.in_flight.add(task)

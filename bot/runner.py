@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time as wall_time
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
@@ -17,11 +18,14 @@ from bot.app import build_application, publish_commands, publish_description
 from bot.clock import Clock, SystemClock
 from bot.config import Config, Mode
 from bot.context import BotContext
+from bot.inbox import Inbox
 from bot.outbox import OutboxSender
+from bot.processes import Membership
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import ChatRateLimiter
 from bot.services import Services
 from bot.webhook import WebhookServer
+from storage import claims
 from storage.backup import daily_backup
 from storage.engine import open_database
 
@@ -33,7 +37,9 @@ class RunningBot:
     app: Application[Any, Any, Any, Any, Any, Any]
     services: Services
     outbox: OutboxSender
+    membership: Membership
     webhook: WebhookServer | None = None
+    inbox: Inbox | None = None
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Stop taking updates, finish the ones in hand (those still waiting for their turn
@@ -48,7 +54,9 @@ class RunningBot:
         finish = (processor.finish(grace_seconds, in_flight)
                   if isinstance(processor, PerChatUpdateProcessor) and self.app.running
                   else asyncio.sleep(0))
-        await asyncio.gather(self.outbox.stop(), finish)
+        inbox = self.inbox.stop(grace_seconds) if self.inbox else asyncio.sleep(0)
+        await asyncio.gather(self.outbox.stop(), finish, inbox)
+        await self.membership.stop()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -69,25 +77,32 @@ async def start_bot(
     db = await open_database(settings.database_path, url)
     services = Services.build(config, db, clock or SystemClock())
     app = build_application(services, request=request, updates_request=updates_request)
-    sender = OutboxSender(db, app.bot, services.clock, rate_per_second=settings.outbox_rate)
+    limiter = app.bot.rate_limiter
+    membership = Membership(db, lease=settings.claim_lease_seconds,
+                            on_count=lambda n: _share(n, limiter, sender))
+    sender = OutboxSender(db, app.bot, services.clock, rate_per_second=settings.outbox_rate,
+                          membership=membership)
     services.on_outbox = sender.notify
-    running = RunningBot(app, services, sender)
+    running = RunningBot(app, services, sender, membership)
     try:
         await app.initialize()
         await services.sessions.seed()
+        await membership.start()
         await app.start()
         sender.start()
         assert app.job_queue is not None
         app.job_queue.run_repeating(_tick, interval=tick_seconds, first=tick_seconds,
-                                    name="tick")
+                                    name="tick", data=tick_seconds)
         if settings.backup_keep > 0 and url is None:  # PostgreSQL: the server's own backups
             at = time(settings.backup_hour, tzinfo=config.recruitment.zone)
             app.job_queue.run_daily(_backup, at, name="daily-backup")
         if settings.bot_mode is Mode.WEBHOOK:
             assert settings.webhook_url and settings.webhook_secret
             secret = settings.webhook_secret.get_secret_value()
+            running.inbox = Inbox(app, db, membership, settings.max_concurrent_updates)
+            running.inbox.start()
             running.webhook = WebhookServer(
-                app, settings.webhook_url, secret, settings.webhook_listen,
+                app, running.inbox, settings.webhook_url, secret, settings.webhook_listen,
                 settings.webhook_port, healthy=db.healthy,
             )
             await running.webhook.start()
@@ -113,8 +128,20 @@ async def start_bot(
     return running
 
 
+def _share(processes: int, limiter: object, sender: OutboxSender) -> None:
+    """Several bot processes on one database: Telegram's limits are the bot's, shared."""
+    if isinstance(limiter, ChatRateLimiter):
+        limiter.share(processes)
+    sender.share(processes)
+
+
 async def _tick(context: BotContext) -> None:
-    await context.services.tick()
+    """Every few seconds; with several bot processes, one of them runs each tick."""
+    period = float(context.job.data) if context.job and context.job.data else 5.0
+    async with context.services.db.write() as conn:
+        due = await claims.run_due(conn, "tick", wall_time.time(), period * 0.8)
+    if due:
+        await context.services.tick()
 
 
 async def _backup(context: BotContext) -> None:

@@ -1,7 +1,9 @@
 """Webhook mode: a small aiohttp server that takes Telegram's POSTs and a health check.
 
 Telegram signs each POST with the secret given to setWebhook, in the header
-`X-Telegram-Bot-Api-Secret-Token`; anything without the right secret is refused with 403.
+`X-Telegram-Bot-Api-Secret-Token`; anything without the right secret is refused with 403. An
+update is answered once it is stored (bot.inbox), which also makes a replayed or retried update
+count once, and lets several processes share one URL.
 """
 
 from __future__ import annotations
@@ -9,39 +11,37 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
 from aiohttp import web
-from telegram import Update
 from telegram.ext import Application
+
+from bot.inbox import Inbox
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-REMEMBERED = 10_000  # update ids kept to refuse a replayed update
 
 
 class WebhookServer:
     def __init__(
         self,
         app: Application[Any, Any, Any, Any, Any, Any],
+        inbox: Inbox,
         url: str,
         secret: str,
         listen: str,
         port: int,
         healthy: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
-        self._app = app
+        self._app, self._inbox = app, inbox
         self._healthy = healthy
         self._secret = secret.encode()
         self.path = urlparse(url).path or "/"
         self._listen, self._port = listen, port
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
-        self._seen: set[int] = set()  # the latest REMEMBERED update ids
-        self._order: deque[int] = deque()
 
     async def start(self) -> None:
         web_app = web.Application()
@@ -68,16 +68,9 @@ class WebhookServer:
             data = json.loads(await request.read())
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an update object")
-            update = Update.de_json(data, self._app.bot)
+            await self._inbox.receive(data)  # a replay (or Telegram's retry) is stored once
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="bad update")
-        if update.update_id in self._seen:  # a replay (or Telegram's retry): handled once
-            return web.Response(text="ok")
-        self._seen.add(update.update_id)
-        self._order.append(update.update_id)
-        if len(self._order) > REMEMBERED:
-            self._seen.discard(self._order.popleft())
-        await self._app.update_queue.put(update)
         return web.Response(text="ok")
 
     async def _health(self, request: web.Request) -> web.Response:

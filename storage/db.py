@@ -7,9 +7,8 @@ reader connection serves plain reads, so a read never sees another coroutine's u
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -36,6 +35,21 @@ def migrations() -> list[tuple[int, str, str]]:
         if number != expected:
             raise RuntimeError(f"migration {name} is out of sequence (expected {expected:04d})")
     return found
+
+
+async def uncancellable(step: Awaitable[Any]) -> Any:
+    """Run `step` to its end even if the caller is cancelled meanwhile, once or more; the
+    cancel is raised after it."""
+    task = asyncio.ensure_future(step)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    return task.result()
 
 
 def private_file(path: Path) -> None:
@@ -129,6 +143,8 @@ class ReadConnection:
 
 
 class Database:
+    shared = False  # one bot process at a time
+
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self._writer = writer
         self._reader = ReadConnection(reader)
@@ -154,24 +170,23 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: committed when the block ends, rolled back on any error."""
+        """A write transaction: committed when the block ends, rolled back on any error.
+
+        BEGIN, COMMIT and ROLLBACK run on aiosqlite's thread: a task cancelled meanwhile (once
+        or more) waits for them to finish, so the next writer never finds the connection
+        inside a transaction."""
         async with self._write_lock:
-            # A task cancelled while BEGIN runs on aiosqlite's thread must not leave the
-            # connection inside a transaction: wait for BEGIN to finish, then roll it back.
-            begin = asyncio.ensure_future(self._writer.execute("BEGIN IMMEDIATE"))
             try:
-                await asyncio.shield(begin)
-            except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    await begin
-                    await self._writer.rollback()
+                await uncancellable(self._writer.execute("BEGIN IMMEDIATE"))
+            except asyncio.CancelledError:  # begun meanwhile: undone
+                await uncancellable(self._writer.rollback())
                 raise
             try:
                 yield self._writer
+                await uncancellable(self._writer.commit())
             except BaseException:
-                await asyncio.shield(self._writer.rollback())
+                await uncancellable(self._writer.rollback())
                 raise
-            await asyncio.shield(self._writer.commit())
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         return await (await self._reader.run(sql, tuple(params))).fetchone()

@@ -19,7 +19,6 @@ together migrate once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -29,7 +28,7 @@ from typing import Any
 
 import asyncpg
 
-from storage.db import DatabaseTooNew, migrations
+from storage.db import DatabaseTooNew, migrations, uncancellable
 from storage.portable import IntegrityError
 
 WRITE_LOCK = 0x4D495452  # the advisory lock every write transaction holds ("MITR")
@@ -177,19 +176,10 @@ async def _setup(conn: asyncpg.Connection) -> None:
                               format="text")
 
 
-async def _uncancellable(step: Any) -> None:
-    """Run `step` to its end even if the caller is cancelled meanwhile (then re-raised)."""
-    task = asyncio.ensure_future(step)
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        with contextlib.suppress(BaseException):
-            await task
-        raise
-
-
 class PgDatabase:
     """The same interface as storage.db.Database, on PostgreSQL."""
+
+    shared = True  # several bot processes may use it at once
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -234,7 +224,7 @@ class PgDatabase:
                     except BaseException:
                         conn.terminate()
                     raise
-                await _uncancellable(transaction.commit())
+                await uncancellable(transaction.commit())
             finally:
                 await self._pool.release(conn)
 

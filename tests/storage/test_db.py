@@ -57,6 +57,29 @@ async def test_a_write_cancelled_midway_leaves_nothing(db: Database) -> None:
     assert await applicants.get_by_telegram_id(db.reader, 2) is not None
 
 
+async def test_a_write_cancelled_again_and_again_leaves_the_connection_clean(
+        db: Database) -> None:
+    """A stop cancels a task, and cancels it again while its BEGIN or its ROLLBACK is still
+    out: the next writer must not find a transaction left open."""
+    for steps_before in range(6):  # cancelled at different moments: in BEGIN, in the body
+        async def interrupted(telegram_id: int) -> None:
+            async with db.write() as conn:
+                await applicants.upsert_seen(conn, telegram_id, "siti", "id", NOW)
+                await asyncio.Event().wait()
+
+        task = asyncio.create_task(interrupted(100 + steps_before))
+        for _ in range(steps_before):
+            await asyncio.sleep(0)
+        for _ in range(5):  # every step of the way out is cancelled again
+            task.cancel()
+            await asyncio.sleep(0)
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with db.write() as conn:  # a clean start, not "a transaction within a ..."
+            await applicants.upsert_seen(conn, 200 + steps_before, None, "id", NOW)
+        assert await applicants.get_by_telegram_id(db.reader, 100 + steps_before) is None
+
+
 async def test_concurrent_writes_run_one_after_another(db: Database) -> None:
     """Read-modify-write inside write() is safe: no increment is lost."""
 

@@ -20,3 +20,20 @@ def test_systemd_unit_runs_the_bot_after_checking_its_config() -> None:
     assert "ExecStartPre=/opt/mitra-bot/.venv/bin/python -m bot check-config" in unit
     assert "ExecStart=/opt/mitra-bot/.venv/bin/python -m bot\n" in unit
     assert "EnvironmentFile=" in unit and "BOT_TOKEN" not in unit.split("[Service]")[1]
+
+
+def test_the_two_process_setup_shares_one_postgresql_behind_one_url() -> None:
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    bots = {name: s for name, s in compose["services"].items() if name.startswith("bot")}
+    assert len(bots) == 2
+    for service in bots.values():
+        env = service["environment"]
+        assert env["DATABASE_URL"].startswith("postgresql://") and env["BOT_MODE"] == "webhook"
+        assert (ROOT / "deploy" / service["env_file"]).resolve().parent == ROOT
+    nginx = (ROOT / "deploy" / "nginx-two-processes.conf").read_text()
+    assert all(f"server {name}:8443" in nginx for name in bots)
+    assert "./nginx-two-processes.conf:" in str(compose["services"]["nginx"]["volumes"])
+    example = (ROOT / "deploy" / "bot.env.example").read_text()
+    assert "BOT_TOKEN=" in example and "WEBHOOK_SECRET=" in example

@@ -11,7 +11,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import retry
-from bot.ratelimit import BULK, NORMAL, URGENT, ChatRateLimiter, Lane, is_group
+from bot.ratelimit import BULK, NORMAL, URGENT, ChatRateLimiter, Lane, NotWanted, is_group
 
 
 async def settle(predicate: Any) -> None:
@@ -269,3 +269,23 @@ async def test_a_429_and_a_5xx_on_the_same_reply_are_both_survived() -> None:
     telegram = Flaky(RetryAfter(0.01), failure("5xx"), RetryAfter(0.01))
     assert await call(limiter, telegram, "sendMessage") == {"message_id": 1}
     assert telegram.calls == 4
+
+
+async def test_a_delivery_no_longer_wanted_when_its_turn_comes_is_not_sent() -> None:
+    limiter = ChatRateLimiter()
+    telegram = FakeTelegram(set(), seconds=0)
+    wanted = {"reminder": True}
+
+    async def still_wanted() -> bool:
+        return wanted["reminder"]
+
+    async def deliver(chat_id: int) -> Any:
+        return await limiter.process_request(
+            telegram.call, (chat_id,), {}, "sendMessage", {"chat_id": chat_id},
+            {"priority": NORMAL, "still_wanted": still_wanted})
+
+    assert await deliver(1)
+    wanted["reminder"] = False  # e.g. the person submitted while the reminder waited
+    with pytest.raises(NotWanted):
+        await deliver(2)
+    assert telegram.done == [1]
