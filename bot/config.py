@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -91,10 +90,9 @@ class Settings(BaseSettings):
 
     @property
     def database(self) -> str:
-        """Where the data is, for people (no password)."""
-        if self.database_url is None:
-            return str(self.database_path)
-        return "PostgreSQL " + re.sub(r"//[^@/]*@", "//", self.database_url.get_secret_value())
+        """Where the data is, for people: never any part of DATABASE_URL (a password may hide
+        in it in more ways than one, some of them not quite valid)."""
+        return "PostgreSQL (DATABASE_URL)" if self.database_url else str(self.database_path)
 
     @property
     def file_url(self) -> str | None:

@@ -20,6 +20,7 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Collection
 from typing import Any
 
 from telegram import Update
@@ -60,9 +61,11 @@ class Inbox:
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name="inbox")
 
-    async def stop(self, grace_seconds: float = 10.0) -> None:
+    async def stop(self, grace_seconds: float = 10.0,
+                   in_flight: Collection[asyncio.Task[Any]] = ()) -> None:
         """Take no more updates; give those in hand `grace_seconds`, then cancel what is still
-        waiting (its reply held in a busy group's lane). Updates not started stay stored."""
+        waiting (its reply held in a busy group's lane), but not a request out to Telegram
+        (`in_flight`, the rate limiter's). Updates not started stay stored."""
         self._stopping = True
         if self._task is not None:
             self._task.cancel()
@@ -72,7 +75,8 @@ class Inbox:
         if workers:
             await asyncio.wait(workers, timeout=grace_seconds)
         for task in workers:
-            task.cancel()
+            if task not in in_flight:
+                task.cancel()
         for task in workers:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -117,14 +121,14 @@ class Inbox:
                 if not queue and not await self._more(chat_id, queue):
                     return  # nothing left: the chat was let go
                 update_id, payload = queue.popleft()
-                async with self._db.write() as conn:  # taken as its handling starts
-                    cur = await conn.execute(
-                        "UPDATE inbox SET taken = ?, payload = '' WHERE update_id = ? "
-                        "AND taken IS NULL", (time.time(), update_id))
-                if cur.rowcount != 1:
-                    continue
-                update = Update.de_json(json.loads(payload), self._app.bot)
-                async with self._working:
+                async with self._working:  # its turn first: one not started stays stored
+                    async with self._db.write() as conn:  # taken as its handling starts
+                        cur = await conn.execute(
+                            "UPDATE inbox SET taken = ?, payload = '' WHERE update_id = ? "
+                            "AND taken IS NULL", (time.time(), update_id))
+                    if cur.rowcount != 1:
+                        continue
+                    update = Update.de_json(json.loads(payload), self._app.bot)
                     try:
                         await self._app.process_update(update)
                     except Exception:  # PTB's error handlers had it; go on with the next

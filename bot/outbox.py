@@ -149,7 +149,10 @@ class OutboxSender:
             self._high_water = rows[-1].id
             rows = [row for row in rows if row.id not in self._queued]
             async with self._claiming:
-                if wanted := {row.chat_id for row in rows} - self._held:
+                wanted = {row.chat_id for row in rows} - self._held
+                if wanted and not self._db.shared:  # SQLite: this process is alone
+                    self._held |= wanted
+                elif wanted:
                     async with self._db.write() as conn:
                         self._held |= await claims.take(
                             conn, "outbox", wanted, self._membership.holder, time.time(),
@@ -167,9 +170,17 @@ class OutboxSender:
         queue = self._queues[chat_id]
         try:
             while queue and not self._stopping:
-                await self._deliver(queue[0])
+                try:
+                    await self._deliver(queue[0])
+                except Exception:  # the database: this chat waits a little, then goes on
+                    log.exception("outbox: delivery of row %s failed; trying again",
+                                  queue[0].id)
+                    await asyncio.sleep(min(30.0, self._backoff * 4))
+                    continue
                 self._queued.discard(queue.popleft().id)
         finally:
+            for row in queue:  # left by a stop: read again at the next start
+                self._queued.discard(row.id)
             del self._workers[chat_id]
             if not queue:
                 del self._queues[chat_id]
@@ -186,8 +197,9 @@ class OutboxSender:
             if chat_id in self._queues:  # new rows came meanwhile: a new worker has them
                 return
             self._held.discard(chat_id)
-            async with self._db.write() as conn:
-                await claims.release(conn, "outbox", [chat_id], self._membership.holder)
+            if self._db.shared:
+                async with self._db.write() as conn:
+                    await claims.release(conn, "outbox", [chat_id], self._membership.holder)
 
     async def _pace(self) -> None:
         loop = asyncio.get_running_loop()

@@ -54,7 +54,7 @@ class RunningBot:
         finish = (processor.finish(grace_seconds, in_flight)
                   if isinstance(processor, PerChatUpdateProcessor) and self.app.running
                   else asyncio.sleep(0))
-        inbox = self.inbox.stop(grace_seconds) if self.inbox else asyncio.sleep(0)
+        inbox = self.inbox.stop(grace_seconds, in_flight) if self.inbox else asyncio.sleep(0)
         await asyncio.gather(self.outbox.stop(), finish, inbox)
         await self.membership.stop()
         if self.app.running:

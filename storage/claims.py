@@ -66,6 +66,7 @@ async def run_due(conn: Any, name: str, now: float, period: float) -> bool:
     `period` seconds ago, or never); if so it counts as run now."""
     cur = await conn.execute(
         "INSERT INTO job_runs (name, at) VALUES (?, ?) "
-        "ON CONFLICT (name) DO UPDATE SET at = excluded.at WHERE job_runs.at <= ?",
-        (name, now, now - period))
+        "ON CONFLICT (name) DO UPDATE SET at = excluded.at "
+        "WHERE job_runs.at <= ? OR job_runs.at > ?",  # (or the clock was set back)
+        (name, now, now - period, now))
     return bool(cur.rowcount == 1)

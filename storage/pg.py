@@ -112,16 +112,23 @@ class _Statement:
         return None
 
 
+class DatabaseError(RuntimeError):
+    """A statement PostgreSQL (or asyncpg) refused; named by its kind only, as its message
+    may quote the row's values."""
+
+
 _CONSTRAINTS = {asyncpg.UniqueViolationError: "UNIQUE", asyncpg.CheckViolationError: "CHECK",
                 asyncpg.ForeignKeyViolationError: "FOREIGN KEY",
                 asyncpg.NotNullViolationError: "NOT NULL"}
 
 
-def _refused(exc: asyncpg.IntegrityConstraintViolationError) -> IntegrityError:
-    """SQLite's error for the same refusal (its words; never the row's values, which
-    PostgreSQL keeps in the error's detail)."""
-    kind = _CONSTRAINTS.get(type(exc), "integrity")
-    return IntegrityError(f"{kind} constraint failed: {exc.message}")
+def _translated(exc: Exception) -> Exception:
+    """A refusal as the storage code knows it (a constraint: SQLite's words), never with the
+    row's values (PostgreSQL's detail and asyncpg's input errors quote them)."""
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+        kind = _CONSTRAINTS.get(type(exc), "integrity")
+        return IntegrityError(f"{kind} constraint failed: {exc.message}")
+    return DatabaseError(f"{type(exc).__name__} ({getattr(exc, 'sqlstate', None) or '-'})")
 
 
 async def _run(conn: asyncpg.Connection, sql: str, params: Iterable[Any]) -> Cursor:
@@ -131,8 +138,8 @@ async def _run(conn: asyncpg.Connection, sql: str, params: Iterable[Any]) -> Cur
             rows = await conn.fetch(numbered(sql), *args)
             return Cursor(rows, len(rows))
         return Cursor([], _rowcount(await conn.execute(numbered(sql), *args)))
-    except asyncpg.IntegrityConstraintViolationError as exc:
-        raise _refused(exc) from None  # its detail holds the values
+    except (asyncpg.PostgresError, asyncpg.DataError) as exc:
+        raise _translated(exc) from None
 
 
 class Connection:
@@ -147,8 +154,8 @@ class Connection:
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         try:
             await self._conn.executemany(numbered(sql), [tuple(r) for r in rows])
-        except asyncpg.IntegrityConstraintViolationError as exc:
-            raise _refused(exc) from None  # its detail holds the values
+        except (asyncpg.PostgresError, asyncpg.DataError) as exc:
+            raise _translated(exc) from None
 
 
 class Reader:
@@ -210,7 +217,9 @@ class PgDatabase:
         async with self._write_lock:
             conn = await self._pool.acquire()
             try:
-                transaction = conn.transaction()
+                # READ COMMITTED whatever the server's default: each statement sees what was
+                # committed before it (after the lock), as on SQLite
+                transaction = conn.transaction(isolation="read_committed")
                 try:
                     await transaction.start()
                     await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)

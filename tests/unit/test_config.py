@@ -130,3 +130,14 @@ def test_the_committees_contact_is_optional_text_and_nothing_else(tmp_path: Path
     assert any("contact.fax" in p for p in err.value.problems)
     example["contact"] = {"address": "Taliwang"}
     assert not load_recruitment(write(tmp_path, example)).contact.reachable()
+
+
+def test_no_part_of_a_database_url_is_ever_shown() -> None:
+    from bot.config import Settings
+
+    for url in ("postgresql:///db?user=u&password=secret4&host=/tmp",
+                "postgresql://u:sec@ret2@host/mitra", "postgresql://u:sec/ret3@host/db",
+                "postgresql://mitra:pw5@db:5432/mitra"):
+        shown = Settings(_env_file=None, database_url=url).database  # type: ignore[call-arg]
+        assert not any(part in shown for part in ("secret4", "sec", "ret2", "ret3", "pw5",
+                                                  "mitra")), shown
