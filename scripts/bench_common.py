@@ -11,6 +11,9 @@ one JSON object a line:
     parent -> child  FAST                                        measuring is over: no latency
     parent -> child  STOP                                        the bot has stopped: shut down
 
+(`LoadProcess` is the parent's side; `load_process_or` a benchmark's `__main__`, which is also
+the child's.)
+
 Each person sends the start command, waits for the first question (a bot message with buttons),
 then `answers` times: thinks (the think time, +-50 % jitter), taps one of the first row's
 buttons, and waits until the bot has edited that message. Latency is tap -> edit observed in the
@@ -19,7 +22,8 @@ sees). Edits are observed by hooking `Simulator.touch`, not by `wait_until`: a t
 woken on every state change would cost more CPU than the bot.
 
 Also what every benchmark (and the chaos run) reports with: `percentile`, and at the end the
-bot's log counted (`bot_log`), `fmt`, `ratio`, `load_average`.
+bot's log counted (`bot_log`), `fmt`, `ratio`, `print_table`, `load_average`, and a bot
+process's CPU time (`cpu_seconds`).
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import random
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,6 +244,61 @@ async def run_load(cfg: dict[str, Any], sim: WatchedSimulator, users: list[SimUs
     }
 
 
+class LoadProcess:
+    """The benchmark's side of the protocol above: `script --child CFG`, a child process."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name  # the phase, in errors
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self, script: Path, cfg: dict[str, Any]) -> dict[str, Any]:
+        """Start it; its first line: the simulator's url and the people's user_ids."""
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(script), "--child", json.dumps(cfg),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24)
+        return await self._hear("did not start")
+
+    async def run(self) -> dict[str, Any]:
+        """GO: the load runs; its result once every person is done (or the time is up)."""
+        await self.say("GO")
+        result: dict[str, Any] = (await self._hear("died"))["result"]
+        return result
+
+    async def say(self, word: str) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(f"{word}\n".encode())
+            await self.proc.stdin.drain()
+
+    async def stop(self) -> None:
+        """STOP (the bot has stopped), and wait until it has."""
+        if self.proc is not None and self.proc.returncode is None:
+            await self.say("STOP")
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            await self.proc.wait()
+
+    async def _hear(self, failure: str) -> dict[str, Any]:
+        assert self.proc is not None and self.proc.stdout is not None
+        line = await self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.name}: the load process {failure}")
+        heard: dict[str, Any] = json.loads(line)
+        return heard
+
+
+def load_process_or(start: Callable[[list[str]], Awaitable[None]],
+                    child: Callable[[dict[str, Any]], Awaitable[None]] | None = None) -> None:
+    """A benchmark's `__main__`: started as `SCRIPT --child CFG` by the benchmark itself, this
+    is the load process (`child`, by default `child_main`); otherwise `start(arguments)` runs."""
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--child"]:
+        logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+        asyncio.run((child or child_main)(json.loads(arguments[1])))
+    else:
+        asyncio.run(start(arguments))
+
+
 def emit(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
@@ -299,6 +359,27 @@ def ratio(a: float | None, b: float | None) -> str:
     if a is None or b is None or b == 0:
         return "—"
     return f"{a / b:.2f}x"
+
+
+def print_table(title: str, table: list[list[str]]) -> None:
+    """Rows of cells under `== title ==`: the first column left-aligned, the others right."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    print()
+    print(f"== {title} ==")
+    for row in table:
+        print("  " + row[0].ljust(widths[0]) + "  "
+              + "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)))
+
+
+def cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """A process's CPU time so far (user + system, /proc on Linux); with `reaped`, also that of
+    its children that have ended and been waited for."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def load_average() -> str:

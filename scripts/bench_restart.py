@@ -76,7 +76,7 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:  # the project's packages (bot, storage, tgsim, question_bank)
     sys.path.insert(0, str(ROOT))
 
-from scripts.bench_common import fmt, load_average, percentile  # noqa: E402
+from scripts.bench_common import cpu_seconds, fmt, load_average, percentile  # noqa: E402
 from tgsim import Limits, SimMessage, Simulator  # noqa: E402
 
 TOKEN = "123456:TEST-token"
@@ -369,12 +369,6 @@ def proc_status(pid: int) -> dict[str, float]:
             if key in ("VmRSS", "VmHWM"):
                 out[key] = int(value.split()[0]) / 1024
     return out
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def read_log(stream: asyncio.StreamReader, watch: Watch, log_file: Path) -> None:

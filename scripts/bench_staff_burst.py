@@ -90,6 +90,7 @@ from scripts.bench_common import (  # noqa: E402
     call_stats,
     emit,
     fmt,
+    load_process_or,
     ratio,
     run_load,
     wind_down,
@@ -659,9 +660,4 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    if arguments[:1] == ["--child"]:
-        logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
-        asyncio.run(child_main(json.loads(arguments[1])))
-    else:
-        asyncio.run(main(parse(arguments)))
+    load_process_or(lambda arguments: main(parse(arguments)), child_main)

@@ -48,8 +48,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import logging
 import os
 import sys
 import tempfile
@@ -66,7 +64,15 @@ ROOT = SCRIPT.parents[1]
 if str(ROOT) not in sys.path:  # the project's packages (bot, handlers, storage, tgsim)
     sys.path.insert(0, str(ROOT))
 
-from scripts.bench_common import bot_log, child_main, fmt, load_average, ratio  # noqa: E402
+from scripts.bench_common import (  # noqa: E402
+    LoadProcess,
+    bot_log,
+    fmt,
+    load_average,
+    load_process_or,
+    print_table,
+    ratio,
+)
 
 WITA = ZoneInfo("Asia/Makassar")
 DURING_REGISTRATION = datetime(2023, 11, 10, 10, 0, tzinfo=WITA)
@@ -89,26 +95,33 @@ def recruitment_file(tmp: Path, n: int) -> Path:
     return path
 
 
-def make_config(base_url: str, db_path: Path, recruitment: Path) -> Any:
+def make_config(base_url: str, db_path: Path, recruitment: Path, **settings: Any) -> Any:
+    """The bot's configuration; `settings` adds to it (e.g. database_url)."""
     from bot.config import Config, Settings
     from bot.recruitment import load_recruitment
 
-    settings = Settings(_env_file=None, bot_token="123456:TEST-token",  # type: ignore[call-arg]
-                        bot_api_base_url=base_url, database_path=db_path,
-                        recruitment_file=recruitment, staff_chat_id=-1001)
-    return Config(settings, load_recruitment(recruitment))
+    values = Settings(_env_file=None, bot_token="123456:TEST-token",  # type: ignore[call-arg]
+                      bot_api_base_url=base_url, database_path=db_path,
+                      recruitment_file=recruitment, staff_chat_id=-1001, **settings)
+    return Config(values, load_recruitment(recruitment))
 
 
-async def prepare(config: Any, clock: Any, user_ids: list[int]) -> None:
-    """N applicants who passed the administrative check and booked S1; nothing left to send."""
+async def prepare(config: Any, clock: Any, user_ids: list[int],
+                  during: datetime = DURING_REGISTRATION, inside: datetime = INSIDE_S1) -> None:
+    """N applicants who passed the administrative check (at `during`) and booked S1; nothing
+    left to send at `inside`. On the configuration's database: SQLite, or PostgreSQL when it
+    has a database_url (scripts/bench_processes.py moves the recruitment, and these times,
+    around the real now)."""
     from bot import fake_people
     from bot.services import Services
-    from storage.db import Database
+    from storage.engine import open_database
 
-    db = await Database.open(config.settings.database_path)
+    url = config.settings.database_url
+    db = await open_database(config.settings.database_path,
+                             url.get_secret_value() if url else None)
     try:
         svc = Services.build(config, db, clock)
-        clock.set(DURING_REGISTRATION)
+        clock.set(during)
         await svc.sessions.seed()
         s1 = next(s for s in await svc.sessions.bookable() if s.code == "S1")
 
@@ -127,7 +140,7 @@ async def prepare(config: Any, clock: Any, user_ids: list[int]) -> None:
         for start in range(0, len(user_ids), batch):
             await asyncio.gather(*(one(start + i + 1, uid)
                                    for i, uid in enumerate(user_ids[start:start + batch])))
-        clock.set(INSIDE_S1)
+        clock.set(inside)
         await svc.tick()  # the session reminders fall due now: queue them once...
         async with db.write() as conn:  # ...and skip them with the "passed" notices
             await conn.execute("UPDATE outbox SET status = 'skipped' WHERE status = 'pending'")
@@ -251,29 +264,17 @@ async def run_phase(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str,
         "seed": args.seed, "start_command": "/mulai" if kind == "ours" else "/start",
         "max_seconds": args.max_seconds if kind == "ours" else args.bare_max_seconds,
     }
-    child = await asyncio.create_subprocess_exec(
-        sys.executable, str(SCRIPT), "--child", json.dumps(cfg),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24)
-    assert child.stdin is not None and child.stdout is not None
+    load = LoadProcess(kind)
     bot: Ours | Bare = Ours(args, tmp) if kind == "ours" else Bare(args, tmp, kind)
     try:
-        first = await child.stdout.readline()
-        if not first:
-            raise RuntimeError(f"{kind}: the load process did not start")
-        hello = json.loads(first)
+        hello = await load.start(SCRIPT, cfg)
         print(f"[{kind}] simulator up; preparing and starting the bot...", flush=True)
         await bot.start(hello["url"], hello["user_ids"])
         print(f"[{kind}] bot up (preparation {bot.prep_seconds:.1f} s); load running "
               f"(at most {cfg['max_seconds']:.0f} s)...", flush=True)
         cpu = time.process_time()
-        child.stdin.write(b"GO\n")
-        await child.stdin.drain()
-        line = await child.stdout.readline()
-        bot_cpu = time.process_time() - cpu
-        if not line:
-            raise RuntimeError(f"{kind}: the load process died")
-        result: dict[str, Any] = json.loads(line)["result"]
-        result["bot_cpu"] = bot_cpu
+        result = await load.run()
+        result["bot_cpu"] = time.process_time() - cpu
         result["prep_seconds"] = bot.prep_seconds
         if isinstance(bot, Ours):  # the 5-second tick's cost with N attempts in progress
             result["tick_wall"], result["tick_cpu"] = await bot.time_tick()
@@ -281,17 +282,11 @@ async def run_phase(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str,
             result["handler_errors"] = bot.errors
             result["config"] = bot.describe()
     finally:
-        if child.returncode is None:
-            child.stdin.write(b"FAST\n")
-            await child.stdin.drain()
+        await load.say("FAST")
         began = time.perf_counter()
         await bot.stop()
         print(f"[{kind}] bot stopped in {time.perf_counter() - began:.1f} s", flush=True)
-        if child.returncode is None:
-            child.stdin.write(b"STOP\n")
-            await child.stdin.drain()
-            child.stdin.close()
-            await child.wait()
+        await load.stop()
     return result
 
 
@@ -309,6 +304,14 @@ def figures(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None:
+    print_setup(args)
+    for kind, r in results.items():
+        print_phase(args, kind, r)
+    side_by_side(results)
+
+
+def print_setup(args: argparse.Namespace) -> None:
+    """The load, the ceiling and the machine (args: n, answers, think, latency, load_before)."""
     offered = args.n / args.think
     print()
     print(f"N={args.n} applicants, {args.answers} answers each, think {args.think:g} s "
@@ -318,41 +321,44 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None
           f"(one edit per answer, edits and sends share the overall limit)")
     print(f"machine: {os.cpu_count()} CPUs, load average {args.load_before} before the run, "
           f"{load_average()} after")
-    for kind, r in results.items():
-        f = figures(r)
-        print()
-        print(f"== {kind} ==" + ("  (stopped at the time limit)" if r["timed_out"] else ""))
-        q1 = (fmt(f["q1_all"]) if f["q1_all"] is not None
-              else f"not reached: {r['with_q1']}/{r['n']} had it after {r['wall']:.0f} s")
-        print(f"  time until every applicant has question 1: {q1} (p50 {fmt(r['q1_p50'])})")
-        print(f"  answers: {r['answers']} of {r['n'] * args.answers} planned; taps still waiting "
-              f"at the end: {r['lost_taps']}; wall {r['wall']:.1f} s")
-        rate = r["rate"]
-        print(f"  answers/s: {fmt(rate, '', 1)} achieved vs {offered:.1f} offered "
-              f"({ratio(rate, offered)}) vs {CEILING:.0f} ceiling ({ratio(rate, CEILING)})")
-        print(f"  handled updates/s (starts + answers, GO to the last one): "
-              f"{fmt(r['updates_rate'], '', 1)}")
-        print(f"  tap -> updated question: p50 {fmt(f['p50'], 'ms', 0)}, "
-              f"p95 {fmt(f['p95'], 'ms', 0)}, p99 {fmt(f['p99'], 'ms', 0)}, "
-              f"max {fmt(r['max'], 'ms', 0)}")
-        print(f"  bot CPU: {r['bot_cpu']:.2f} s total, {fmt(f['cpu_per_answer'], 'ms')} per "
-              f"answer ({fmt(f['cpu_per_update'], 'ms')} per handled update incl. the start)")
-        print(f"  429s: {r['status_429']} {r['status_429_by_method'] or ''}; callback answers "
-              f"ok {r['callback_answers_ok']}, too old {r['callback_answers_too_old']}; "
-              f"bot messages to people {r['bot_messages']}")
-        print(f"  Bot API calls: {r['calls']} {r['by_method']}")
-        if r["other_errors"]:
-            print(f"  other Bot API errors: {r['other_errors']}")
-        if r.get("log_counts"):
-            print(f"  bot log records (WARNING+): {r['log_counts']}")
-        if "handler_errors" in r:
-            print(f"  handler errors (counted by a no-op error handler): {r['handler_errors']}")
-        if "tick_cpu" in r:
-            print(f"  one tick (runs every 5 s) with {r['with_q1']} tests in progress, after the "
-                  f"load: {fmt(r['tick_wall'], 'ms', 0)} wall, {fmt(r['tick_cpu'], 'ms', 0)} CPU")
-        print(f"  harness (simulator + people, child process) CPU: {r['harness_cpu']:.1f} s; "
-              f"preparation (untimed): {r['prep_seconds']:.1f} s")
-    side_by_side(results)
+
+
+def print_phase(args: argparse.Namespace, kind: str, r: dict[str, Any]) -> None:
+    """One phase's figures (r: the load's result, with bot_cpu and prep_seconds added)."""
+    offered = args.n / args.think
+    f = figures(r)
+    print()
+    print(f"== {kind} ==" + ("  (stopped at the time limit)" if r["timed_out"] else ""))
+    q1 = (fmt(f["q1_all"]) if f["q1_all"] is not None
+          else f"not reached: {r['with_q1']}/{r['n']} had it after {r['wall']:.0f} s")
+    print(f"  time until every applicant has question 1: {q1} (p50 {fmt(r['q1_p50'])})")
+    print(f"  answers: {r['answers']} of {r['n'] * args.answers} planned; taps still waiting "
+          f"at the end: {r['lost_taps']}; wall {r['wall']:.1f} s")
+    rate = r["rate"]
+    print(f"  answers/s: {fmt(rate, '', 1)} achieved vs {offered:.1f} offered "
+          f"({ratio(rate, offered)}) vs {CEILING:.0f} ceiling ({ratio(rate, CEILING)})")
+    print(f"  handled updates/s (starts + answers, GO to the last one): "
+          f"{fmt(r['updates_rate'], '', 1)}")
+    print(f"  tap -> updated question: p50 {fmt(f['p50'], 'ms', 0)}, "
+          f"p95 {fmt(f['p95'], 'ms', 0)}, p99 {fmt(f['p99'], 'ms', 0)}, "
+          f"max {fmt(r['max'], 'ms', 0)}")
+    print(f"  bot CPU: {r['bot_cpu']:.2f} s total, {fmt(f['cpu_per_answer'], 'ms')} per "
+          f"answer ({fmt(f['cpu_per_update'], 'ms')} per handled update incl. the start)")
+    print(f"  429s: {r['status_429']} {r['status_429_by_method'] or ''}; callback answers "
+          f"ok {r['callback_answers_ok']}, too old {r['callback_answers_too_old']}; "
+          f"bot messages to people {r['bot_messages']}")
+    print(f"  Bot API calls: {r['calls']} {r['by_method']}")
+    if r["other_errors"]:
+        print(f"  other Bot API errors: {r['other_errors']}")
+    if r.get("log_counts"):
+        print(f"  bot log records (WARNING+): {r['log_counts']}")
+    if "handler_errors" in r:
+        print(f"  handler errors (counted by a no-op error handler): {r['handler_errors']}")
+    if "tick_cpu" in r:
+        print(f"  one tick (runs every 5 s) with {r['with_q1']} tests in progress, after the "
+              f"load: {fmt(r['tick_wall'], 'ms', 0)} wall, {fmt(r['tick_cpu'], 'ms', 0)} CPU")
+    print(f"  harness (simulator + people, child process) CPU: {r['harness_cpu']:.1f} s; "
+          f"preparation (untimed): {r['prep_seconds']:.1f} s")
 
 
 def short(value: float | None) -> str:
@@ -420,12 +426,7 @@ def side_by_side(results: dict[str, dict[str, Any]]) -> None:
         else:
             cells += ["—", "—"]
         table.append(cells)
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    print()
-    print(f"== side by side (N={results[kinds[0]]['n']}) ==")
-    for row in table:
-        print("  " + row[0].ljust(widths[0]) + "  "
-              + "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)))
+    print_table(f"side by side (N={results[kinds[0]]['n']})", table)
     if len(complete) < len(kinds) - ("ours" in results):
         print("  * did not serve everyone (someone never got question 1, or a tap was still "
               "waiting at the time limit): its latencies cover the people it served only"
@@ -435,13 +436,34 @@ def side_by_side(results: dict[str, dict[str, Any]]) -> None:
 
 
 # ---- command line --------------------------------------------------------------------------
-def parse(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    p.add_argument("--n", type=int, default=None, help="applicants (default 1000; quick 200)")
+def parse_load(p: argparse.ArgumentParser, argv: list[str], n: tuple[int, int],
+               answers: tuple[int, int]) -> argparse.Namespace:
+    """Parse `argv` with the load's options added to `p` (which has --quick): --n and --answers
+    (defaults `n` and `answers`, as (full, quick)), --think, --latency, --seed; checked. Also
+    the machine's load average now, before the run (`load_before`)."""
+    p.add_argument("--n", type=int, default=None,
+                   help=f"applicants (default {n[0]}; quick {n[1]})")
     p.add_argument("--answers", type=int, default=None,
-                   help="answers per person, at most 29 (default 2; quick 5)")
+                   help=f"answers per person, at most 29 (default {answers[0]}; "
+                        f"quick {answers[1]})")
     p.add_argument("--think", type=float, default=2.0, help="think time between answers, s")
     p.add_argument("--latency", type=float, default=0.1, help="Bot API latency per call, s")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args(argv)
+    if args.n is None:
+        args.n = n[args.quick]
+    if args.answers is None:
+        args.answers = answers[args.quick]
+    if not 1 <= args.answers <= 29:
+        p.error("--answers must be 1-29 (each answer moves on to a new question)")
+    if not 1 <= args.n <= 9999:
+        p.error("--n must be 1-9999")
+    args.load_before = load_average()
+    return args
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--max-seconds", type=float, default=300.0,
                    help="time limit of the ours phase")
     p.add_argument("--bare-max-seconds", type=float, default=None,
@@ -451,19 +473,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--only", default=None,
                    help=f"comma-separated phases, of {', '.join(KINDS)} (default all)")
     p.add_argument("--quick", action="store_true", help="N=200, 5 answers, shorter bare phase")
-    p.add_argument("--seed", type=int, default=1)
     p.add_argument("--child", help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.n is None:
-        args.n = 200 if args.quick else 1000
-    if args.answers is None:
-        args.answers = 5 if args.quick else 2
+    args = parse_load(p, argv, n=(1000, 200), answers=(2, 5))
     if args.bare_max_seconds is None:
         args.bare_max_seconds = 45.0 if args.quick else 120.0
-    if not 1 <= args.answers <= 29:
-        p.error("--answers must be 1-29 (each answer moves on to a new question)")
-    if not 1 <= args.n <= 9999:
-        p.error("--n must be 1-9999")
     args.only = args.only.split(",") if args.only else list(KINDS)
     if unknown := set(args.only) - set(KINDS):
         p.error(f"--only: unknown phases {sorted(unknown)} (known: {', '.join(KINDS)})")
@@ -487,11 +500,4 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    if arguments[:1] == ["--child"]:
-        logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
-        asyncio.run(child_main(json.loads(arguments[1])))
-    else:
-        parsed = parse(arguments)
-        parsed.load_before = load_average()
-        asyncio.run(main(parsed))
+    load_process_or(lambda arguments: main(parse(arguments)))

@@ -8,7 +8,8 @@ under TYPE_CHECKING), which tests/unit/test_import_layers.py checks:
 2. Bot API  textparse, registry, methods_msg/methods_media/methods_misc/updates (handlers that
             register in ``registry.METHODS``), dispatch (latency, faults, token, limits, routing)
 3. doors    transport (in-process ``SimRequest``), server (HTTP Bot API, ``SIM_KEY``), webui
-            (the page), admin (``/sim`` JSON API), client (``SimUser``/``SimChat``: acting)
+            (the page), admin (``/sim`` JSON API), client (``SimUser``/``SimChat``: acting),
+            balancer (one webhook URL in front of several bot processes, as nginx)
 4. top      simulator (``Simulator`` = ``SimState`` with every door attached), this package
 """
 

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
 import signal
 import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-
-import aiohttp
-from aiohttp import web
 
 from bot.clock import ManualClock
 from bot.services import Services
@@ -30,52 +26,15 @@ from tests.e2e.test_foundation import SECRET, clean_env, free_port
 from tests.e2e.test_registration_rules import fill_by_service
 from tests.e2e.test_reminders import THREE_DAYS_BEFORE_CLOSE
 from tgsim import Simulator, SimUser
+from tgsim.balancer import Balancer
 
 LEASE = 3  # seconds: a killed process's chats are taken over this soon
-
-
-class Balancer:
-    """One URL in front of the bot processes: each POST goes to one of them at random (seeded);
-    one that does not answer (killed) is skipped."""
-
-    def __init__(self, seed: int) -> None:
-        self.ports: list[int] = []
-        self.served: Counter[int] = Counter()
-        self._rng = random.Random(seed)
-        self._runner: web.AppRunner | None = None
-        self.port = free_port()
-
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/telegram", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def _forward(self, request: web.Request) -> web.Response:
-        body, secret = await request.read(), request.headers.get(
-            "X-Telegram-Bot-Api-Secret-Token", "")
-        async with aiohttp.ClientSession() as http:
-            for port in self._rng.sample(self.ports, len(self.ports)):
-                try:
-                    async with http.post(f"http://127.0.0.1:{port}/telegram", data=body,
-                                         headers={"X-Telegram-Bot-Api-Secret-Token": secret,
-                                                  "Content-Type": "application/json"}) as r:
-                        self.served[port] += 1
-                        return web.Response(status=r.status, text=await r.text())
-                except aiohttp.ClientConnectionError:
-                    continue
-        return web.Response(status=502, text="no bot process answered")
 
 
 async def start_process(sim: Simulator, dsn: str, balancer: Balancer, port: int,
                         folder: Path) -> asyncio.subprocess.Process:
     env = clean_env(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=sim.base_url, DATABASE_URL=dsn,
-                    BOT_MODE="webhook", WEBHOOK_URL=f"http://127.0.0.1:{balancer.port}/telegram",
+                    BOT_MODE="webhook", WEBHOOK_URL=balancer.url,
                     WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port),
                     STAFF_CHAT_ID="-1001", CLAIM_LEASE_SECONDS=str(LEASE),
                     RECRUITMENT_FILE=str(ROOT / "recruitment.example.yaml"))
@@ -83,18 +42,8 @@ async def start_process(sim: Simulator, dsn: str, balancer: Balancer, port: int,
     with (folder / f"bot-{port}.log").open("ab") as log:  # the child keeps its own copy
         proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env,
                                                     cwd=folder, stdout=log, stderr=log)
-    async with aiohttp.ClientSession() as http:  # serving once its health check answers
-        for _ in range(300):
-            if proc.returncode is not None:
-                raise AssertionError(f"the bot process exited: {proc.returncode}")
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                    if resp.status == 200:
-                        return proc
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)  # polling another process's health
-    raise AssertionError("the bot process never became healthy")
+    await balancer.add(port, proc)  # serving once its health check answers
+    return proc
 
 
 async def queue_messages(db: PgDatabase, people: list[SimUser], each: int, tag: str) -> None:
@@ -114,7 +63,6 @@ async def test_two_processes_behind_one_url_keep_order_send_once_and_survive_a_k
     balancer = Balancer(seed=7)
     await balancer.start()
     ports = [free_port(), free_port()]
-    balancer.ports = list(ports)
     procs = [await start_process(sim, pg_dsn, balancer, port, tmp_path) for port in ports]
     db = await PgDatabase.open(pg_dsn)
     try:

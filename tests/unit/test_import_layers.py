@@ -19,7 +19,8 @@ CORE = ["tgsim.models", "tgsim.clock", "tgsim.limits", "tgsim.faults", "tgsim.st
         "tgsim.render"]
 BOT_API = ["tgsim.textparse", "tgsim.registry", "tgsim.methods_msg", "tgsim.methods_media",
            "tgsim.methods_misc", "tgsim.updates", "tgsim.dispatch"]
-DOORS = ["tgsim.transport", "tgsim.server", "tgsim.webui", "tgsim.admin", "tgsim.client"]
+DOORS = ["tgsim.transport", "tgsim.server", "tgsim.webui", "tgsim.admin", "tgsim.client",
+         "tgsim.balancer"]
 TOP = ["tgsim.simulator", "tgsim", "tgsim.__main__"]
 LAYERS = [CORE, BOT_API, DOORS, TOP]
 
