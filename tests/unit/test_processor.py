@@ -11,6 +11,7 @@ from typing import Any
 from telegram import Chat, Message, Update
 
 from bot.processor import PerChatUpdateProcessor
+from tests.unit.test_ratelimit import settle
 
 GROUP, PERSON = -100123, 700000001
 
@@ -42,14 +43,6 @@ class Handler:
         self.started.append(number)
         await self.release.wait()
         self.done.append(number)
-
-
-async def settle(predicate: Any) -> None:
-    for _ in range(1000):
-        if predicate():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("never settled")
 
 
 async def test_updates_in_hand_finish_within_the_grace() -> None:
