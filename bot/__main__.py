@@ -97,33 +97,38 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m bot [run | check-config | playground | backup [FILE]]",
               file=sys.stderr)
         return 2
-    from bot.config import load_config
+    from bot.config import load_configs
 
     try:
-        config = load_config()
+        configs = load_configs()
     except ConfigError as exc:
         print("The configuration has problems:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
     if args and args[0] == "backup":
-        return backup_now(config.settings, args[1:])
-    if config.settings.bot_token is None:
+        if len(configs) > 1 and args[1:]:
+            print("Several recruitments: each is backed up to its own file in BACKUP_DIR "
+                  "(leave FILE out).", file=sys.stderr)
+            return 2
+        return max(backup_now(config.settings, args[1:]) for config in configs)
+    if configs[0].settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     if args and args[0] == "check-config":
-        r = config.recruitment
-        print(f"OK: {r.name} ({r.code}), {len(r.sessions)} sessions, mode "
-              f"{config.settings.bot_mode.value}, database {config.settings.database}")
-        print(BANK_NOTE[r.test.allow_bundled_bank])
-        if not r.contact.reachable():
-            print(NO_CONTACT)
+        for config in configs:
+            r, settings = config.recruitment, config.settings
+            print(f"OK: {r.name} ({r.code}), {len(r.sessions)} sessions, mode "
+                  f"{settings.bot_mode.value}, database {settings.database}")
+            print(BANK_NOTE[r.test.allow_bundled_bank])
+            if not r.contact.reachable():
+                print(NO_CONTACT)
         return 0
-    setup_logging(config.settings.log_level)
+    setup_logging(configs[0].settings.log_level)
     # Imported here so that the checks above answer in well under a second.
     from bot.runner import run_until_stopped
 
-    asyncio.run(run_until_stopped(config))
+    asyncio.run(run_until_stopped(configs))
     return 0
 
 

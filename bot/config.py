@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -37,7 +38,13 @@ class Settings(BaseSettings):
     # Several processes on one PostgreSQL: how long a process's hold on a chat lasts unless
     # renewed; after a process dies, its chats wait this long for another to take them.
     claim_lease_seconds: Annotated[float, Field(ge=2, le=600)] = 30.0
+    # PostgreSQL: the schema holding the tables (unset: the server's default, public).
+    database_schema: Annotated[str | None, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")] = None
     recruitment_file: Path = DEFAULT_RECRUITMENT_FILE
+    # Several recruitments in one deployment (one per regency or year): their files, separated
+    # by commas, each naming its own bot and staff group in its `bot` section; each keeps its
+    # data apart (see load_configs). Unset: RECRUITMENT_FILE alone.
+    recruitment_files: str | None = None
     bot_mode: Mode = Mode.POLLING
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -92,7 +99,9 @@ class Settings(BaseSettings):
     def database(self) -> str:
         """Where the data is, for people: never any part of DATABASE_URL (a password may hide
         in it in more ways than one, some of them not quite valid)."""
-        return "PostgreSQL (DATABASE_URL)" if self.database_url else str(self.database_path)
+        if not self.database_url:
+            return str(self.database_path)
+        return f"PostgreSQL (DATABASE_URL), schema {self.database_schema or 'public'}"
 
     @property
     def file_url(self) -> str | None:
@@ -142,3 +151,79 @@ def load_config(**overrides: object) -> Config:
     if problems or settings is None or recruitment is None:
         raise ConfigError(problems)
     return Config(settings, recruitment)
+
+
+def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) -> list[Config]:
+    """Every recruitment this deployment serves, with every problem collected before failing.
+
+    RECRUITMENT_FILE alone: one recruitment, its bot from BOT_TOKEN and STAFF_CHAT_ID (or, for
+    what they leave unset, from the file's `bot` section). RECRUITMENT_FILES: several, each
+    with its own bot and staff group from its `bot` section and its own data: on PostgreSQL the
+    schema rec_<code> (its code with _ for -), on SQLite the file DATABASE_PATH with -<code>
+    added to its name; in webhook mode, WEBHOOK_URL/<code> for its bot."""
+    environ = os.environ if environ is None else environ
+    settings = load_settings(**overrides)
+    if not settings.recruitment_files:
+        config = load_config(**overrides)
+        return [Config(_single_bot(config, environ), config.recruitment)]
+    problems: list[str] = []
+    configs = []
+    for name in settings.recruitment_files.split(","):
+        path = Path(name.strip())
+        try:
+            recruitment = load_recruitment(path)
+        except ConfigError as exc:
+            problems += exc.problems
+            continue
+        if recruitment.bot is None:
+            problems.append(f"{path}: needs a bot section (token_env, staff_chat_id): with "
+                            "RECRUITMENT_FILES each recruitment has its own bot")
+        elif not environ.get(recruitment.bot.token_env):
+            problems.append(f"{path}: bot.token_env is {recruitment.bot.token_env}, which is "
+                            "not set in the environment")
+        else:
+            configs.append(Config(_own_bot(settings, recruitment, path, environ), recruitment))
+    for what, values in (
+        ("code", [c.recruitment.code for c in configs]),
+        ("bot (token)", [c.settings.bot_token for c in configs]),
+        ("bot.staff_chat_id", [c.settings.staff_chat_id for c in configs]),
+    ):
+        if len(set(values)) < len(values):
+            problems.append(f"RECRUITMENT_FILES: two recruitments have the same {what}; each "
+                            "needs its own")
+    if problems or not configs:
+        raise ConfigError(problems or ["RECRUITMENT_FILES names no file"])
+    return configs
+
+
+def _single_bot(config: Config, environ: Mapping[str, str]) -> Settings:
+    """One recruitment: the file's `bot` section fills what BOT_TOKEN and STAFF_CHAT_ID leave
+    unset."""
+    settings, bot = config.settings, config.recruitment.bot
+    if bot is None:
+        return settings
+    updates: dict[str, object] = {}
+    if settings.bot_token is None and environ.get(bot.token_env):
+        updates["bot_token"] = SecretStr(environ[bot.token_env])
+    if settings.staff_chat_id is None:
+        updates["staff_chat_id"] = bot.staff_chat_id
+    return settings.model_copy(update=updates)
+
+
+def _own_bot(settings: Settings, recruitment: Recruitment, path: Path,
+             environ: Mapping[str, str]) -> Settings:
+    """One of several recruitments: its bot, its staff group, its data, its webhook path."""
+    assert recruitment.bot is not None
+    code = recruitment.code
+    db_path = settings.database_path
+    updates: dict[str, object] = {
+        "bot_token": SecretStr(environ[recruitment.bot.token_env]),
+        "staff_chat_id": recruitment.bot.staff_chat_id,
+        "recruitment_file": path,
+        "recruitment_files": None,
+        "database_path": db_path.with_name(f"{db_path.stem}-{code}{db_path.suffix}"),
+        "database_schema": "rec_" + code.replace("-", "_"),
+    }
+    if settings.webhook_url:
+        updates["webhook_url"] = f"{settings.webhook_url.rstrip('/')}/{code}"
+    return settings.model_copy(update=updates)

@@ -188,6 +188,16 @@ class Contact(_Model):
         return bool(self.whatsapp or self.phone or self.email)
 
 
+class BotAccount(_Model):
+    """Which Telegram bot serves this recruitment and where its committee works. Needed when
+    one deployment serves several recruitment files (RECRUITMENT_FILES), each with its own bot;
+    with one file, BOT_TOKEN and STAFF_CHAT_ID may say the same instead."""
+
+    # The environment variable holding the bot's token (the token itself stays out of files).
+    token_env: Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")]
+    staff_chat_id: Annotated[int, Field(lt=0)]  # a group's id is negative
+
+
 class Session(_Model):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
     start: datetime
@@ -215,6 +225,7 @@ class Recruitment(_Model):
     results: Results = Field(default_factory=Results)
     reminders: Reminders = Field(default_factory=Reminders)
     contact: Contact = Field(default_factory=Contact)
+    bot: BotAccount | None = None
     sessions: list[Session] = Field(default_factory=list)
 
     @field_validator("timezone")

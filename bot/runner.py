@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+import asyncpg
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
@@ -28,6 +29,7 @@ from bot.webhook import WebhookServer
 from storage import claims
 from storage.backup import daily_backup
 from storage.engine import open_database
+from storage.pg import open_pool
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +42,15 @@ class RunningBot:
     membership: Membership
     webhook: WebhookServer | None = None
     inbox: Inbox | None = None
+    webhook_path: str | None = None
+    owns_webhook: bool = False
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
         """Stop taking updates, finish the ones in hand (those still waiting for their turn
         after `grace_seconds` are dropped), then close the database."""
-        if self.webhook is not None:
+        if self.webhook is not None and self.webhook_path is not None:
+            self.webhook.leave(self.webhook_path)
+        if self.webhook is not None and self.owns_webhook:
             await self.webhook.stop()
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
@@ -71,10 +77,16 @@ async def start_bot(
     updates_request: BaseRequest | None = None,
     poll_timeout: int = 10,
     tick_seconds: float = 5.0,
+    webhook: WebhookServer | None = None,
+    pool: asyncpg.Pool | None = None,
 ) -> RunningBot:
+    """One recruitment's bot, started. In webhook mode it takes its updates through `webhook`
+    (several bots of one process share one), or a server of its own; on PostgreSQL its
+    database connections come from `pool` (shared likewise), or a pool of its own."""
     settings = config.settings
     url = settings.database_url.get_secret_value() if settings.database_url else None
-    db = await open_database(settings.database_path, url)
+    db = await open_database(settings.database_path, url, schema=settings.database_schema,
+                             pool=pool)
     services = Services.build(config, db, clock or SystemClock())
     app = build_application(services, request=request, updates_request=updates_request)
     limiter = app.bot.rate_limiter
@@ -101,11 +113,13 @@ async def start_bot(
             secret = settings.webhook_secret.get_secret_value()
             running.inbox = Inbox(app, db, membership, settings.max_concurrent_updates)
             running.inbox.start()
-            running.webhook = WebhookServer(
-                app, running.inbox, settings.webhook_url, secret, settings.webhook_listen,
-                settings.webhook_port, healthy=db.healthy,
-            )
-            await running.webhook.start()
+            if webhook is None:
+                webhook = WebhookServer(secret, settings.webhook_listen, settings.webhook_port)
+                running.owns_webhook = True
+                await webhook.start()
+            running.webhook = webhook
+            running.webhook_path = webhook.serve(settings.webhook_url, app, running.inbox,
+                                                 healthy=db.healthy)
             await app.bot.set_webhook(
                 settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
             )
@@ -124,7 +138,8 @@ async def start_bot(
     except BaseException:
         await running.stop()
         raise
-    log.info("bot @%s is running (%s)", app.bot.username, settings.bot_mode.value)
+    log.info("bot @%s is running (%s, %s)", app.bot.username, settings.bot_mode.value,
+             config.recruitment.code)
     return running
 
 
@@ -161,11 +176,49 @@ def stop_signal() -> asyncio.Event:
     return stop
 
 
-async def run_until_stopped(config: Config) -> None:
+@dataclass
+class Deployment:
+    """Every recruitment one process serves: a bot each, one webhook port, one database pool."""
+
+    bots: list[RunningBot]
+    webhook: WebhookServer | None
+    pool: asyncpg.Pool | None
+
+    async def stop(self) -> None:
+        await asyncio.gather(*(running.stop() for running in self.bots))
+        if self.webhook is not None:
+            await self.webhook.stop()
+        if self.pool is not None:
+            await self.pool.close()
+
+
+async def start_deployment(configs: list[Config], **kwargs: Any) -> Deployment:
+    """Start a bot for each recruitment (`kwargs` as start_bot's). One that cannot start stops
+    them all: a half-started deployment would leave an office's applicants unanswered
+    without a word (the service manager restarts the whole)."""
+    settings = configs[0].settings  # the database and webhook settings are the deployment's
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    deployment = Deployment([], None, await open_pool(url) if url else None)
+    try:
+        if settings.bot_mode is Mode.WEBHOOK:
+            assert settings.webhook_secret is not None
+            deployment.webhook = WebhookServer(settings.webhook_secret.get_secret_value(),
+                                               settings.webhook_listen, settings.webhook_port)
+            await deployment.webhook.start()
+        for config in configs:
+            deployment.bots.append(await start_bot(
+                config, webhook=deployment.webhook, pool=deployment.pool, **kwargs))
+    except BaseException:
+        await deployment.stop()
+        raise
+    return deployment
+
+
+async def run_until_stopped(configs: list[Config]) -> None:
     stop = stop_signal()
-    running = await start_bot(config)
+    deployment = await start_deployment(configs)
     try:
         await stop.wait()
     finally:
         log.info("stopping")
-        await running.stop()
+        await deployment.stop()

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import asyncpg
+
 from storage.db import Database
 from storage.pg import PgDatabase
 
 
-async def open_database(path: Path, url: str | None = None) -> Database | PgDatabase:
+async def open_database(path: Path, url: str | None = None, *, schema: str | None = None,
+                        pool: asyncpg.Pool | None = None) -> Database | PgDatabase:
+    """The SQLite file at `path`, or the PostgreSQL database at `url` (its tables in `schema`,
+    through `pool` when several recruitments share one)."""
     if url:
-        return await PgDatabase.open(url)
+        return await PgDatabase.open(url, schema=schema, pool=pool)
     return await Database.open(path)

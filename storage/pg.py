@@ -9,6 +9,11 @@ advisory lock first, so this holds across every bot process sharing the database
 storage code's read-then-write steps (a seat count, then a booking) stay as safe as they are on
 SQLite. Reads run on their own pooled connections, each seeing what was committed before it.
 
+Several recruitments may share one database, each in a schema of its own (`database_schema`,
+e.g. `rec_mitra_ksb_2024`): its tables, its write lock, its migrations. The pool's connections
+keep the search_path they were last given (the pool's reset leaves it), so a read sets it only
+when the connection last served another schema.
+
 The schema is the SQLite migrations' own, one portable file per step, with PostgreSQL's names
 for the same types (`INTEGER` is 64-bit on SQLite, so `BIGINT`; an `id INTEGER PRIMARY KEY`
 becomes an identity column). No step so far needed more; one that does gets a branch here. The
@@ -21,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import zlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -33,6 +39,12 @@ from storage.portable import IntegrityError
 
 WRITE_LOCK = 0x4D495452  # the advisory lock every write transaction holds ("MITR")
 MIGRATE_LOCK = WRITE_LOCK + 1
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def write_lock(schema: str | None) -> int:
+    """The advisory lock key of one schema's writes (the default schema's is WRITE_LOCK)."""
+    return WRITE_LOCK if schema is None else WRITE_LOCK << 32 | zlib.crc32(schema.encode())
 
 # A string literal, a comment, or a placeholder: only the last is numbered.
 _TOKENS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|\?")
@@ -158,17 +170,38 @@ class Connection:
             raise _translated(exc) from None
 
 
+class PoolConnection(asyncpg.Connection):  # type: ignore[misc]
+    """A pooled connection that keeps its search_path between uses (the pool's reset is
+    asyncpg's without RESET ALL; nothing here sets any other session setting)."""
+
+    schema: str | None = None
+
+    def get_reset_query(self) -> str:
+        return "\n".join(line for line in super().get_reset_query().splitlines()
+                         if line != "RESET ALL;")
+
+    async def use(self, schema: str | None) -> None:
+        """Name `schema`'s tables unqualified from now on (None: the server's default)."""
+        if self.schema != schema:
+            if schema is None:
+                await self.execute("RESET search_path")
+            else:
+                await self.execute("SELECT set_config('search_path', $1, false)", schema)
+            self.schema = schema
+
+
 class Reader:
     """Plain reads, each on a pooled connection of its own (autocommit)."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
+    def __init__(self, pool: asyncpg.Pool, schema: str | None = None) -> None:
+        self._pool, self._schema = pool, schema
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> _Statement:
         return _Statement(lambda: self._read(sql, params))
 
     async def _read(self, sql: str, params: Iterable[Any]) -> Cursor:
         async with self._pool.acquire() as conn:
+            await conn.use(self._schema)
             return await _run(conn, sql, params)
 
 
@@ -188,24 +221,32 @@ class PgDatabase:
 
     shared = True  # several bot processes may use it at once
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-        self._reader = Reader(pool)
+    def __init__(self, pool: asyncpg.Pool, schema: str | None = None,
+                 owns_pool: bool = True) -> None:
+        self._pool, self._schema, self._owns_pool = pool, schema, owns_pool
+        self._reader = Reader(pool, schema)
+        self._lock_key = write_lock(schema)
         self._write_lock = asyncio.Lock()  # this process's writers queue here, not in the pool
 
     @classmethod
-    async def open(cls, url: str, *, pool_size: int = 8) -> PgDatabase:
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_size, init=_setup)
+    async def open(cls, url: str, *, schema: str | None = None,
+                   pool: asyncpg.Pool | None = None) -> PgDatabase:
+        """The database at `url` (tables in `schema`, made if missing), migrated. Several
+        recruitments in one process share one `pool` (from open_pool), which outlives them."""
+        owns_pool = pool is None
+        pool = pool or await open_pool(url)
         try:
             async with pool.acquire() as conn:
-                await migrate(conn)
+                await migrate(conn, schema)
         except BaseException:
-            await pool.close()
+            if owns_pool:
+                await pool.close()
             raise
-        return cls(pool)
+        return cls(pool, schema, owns_pool)
 
     async def close(self) -> None:
-        await self._pool.close()
+        if self._owns_pool:
+            await self._pool.close()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Connection]:
@@ -217,12 +258,13 @@ class PgDatabase:
         async with self._write_lock:
             conn = await self._pool.acquire()
             try:
+                await conn.use(self._schema)
                 # READ COMMITTED whatever the server's default: each statement sees what was
                 # committed before it (after the lock), as on SQLite
                 transaction = conn.transaction(isolation="read_committed")
                 try:
                     await transaction.start()
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
                     yield Connection(conn)
                 except asyncio.CancelledError:
                     conn.terminate()
@@ -251,13 +293,24 @@ class PgDatabase:
         return self._reader
 
 
-async def migrate(conn: asyncpg.Connection) -> int:
-    """Apply every migration newer than the database, each in its own transaction, holding an
-    advisory lock so that only one process migrates."""
+async def open_pool(url: str, *, size: int = 8) -> asyncpg.Pool:
+    """Connections to `url`, shared by every recruitment this process serves there."""
+    return await asyncpg.create_pool(url, min_size=1, max_size=size, init=_setup,
+                                     connection_class=PoolConnection)
+
+
+async def migrate(conn: asyncpg.Connection, schema: str | None = None) -> int:
+    """Apply every migration newer than the database (in `schema`, made if missing), each in
+    its own transaction, holding an advisory lock so that only one process migrates."""
     known = pg_migrations()
     latest = known[-1][0] if known else 0
     await conn.execute("SELECT pg_advisory_lock($1)", MIGRATE_LOCK)
     try:
+        if schema is not None:
+            if not SCHEMA_NAME.match(schema):
+                raise ValueError(f"not a schema name: {schema!r}")
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            await conn.use(schema)
         await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         current = await conn.fetchval("SELECT max(version) FROM schema_version") or 0
         if current > latest:

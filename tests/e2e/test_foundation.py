@@ -242,7 +242,7 @@ async def test_a_whole_journey_logged_at_debug_holds_no_personal_data(
         for name, level in saved[2].items():
             logging.getLogger(name).setLevel(level)
     log = stream.getvalue()
-    assert "is running (polling)" in log  # the bot's own lines were captured
+    assert "is running (polling, mitra-ksb-2024)" in log  # the bot's own lines were captured
     p = Person()
     for secret in (TOKEN, p.nik, p.phone, p.phone.replace(" ", ""), p.name, p.email, p.address,
                    "siti_ksb", "Siti"):
