@@ -157,10 +157,12 @@ def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) 
     """Every recruitment this deployment serves, with every problem collected before failing.
 
     RECRUITMENT_FILE alone: one recruitment, its bot from BOT_TOKEN and STAFF_CHAT_ID (or, for
-    what they leave unset, from the file's `bot` section). RECRUITMENT_FILES: several, each
-    with its own bot and staff group from its `bot` section and its own data: on PostgreSQL the
-    schema rec_<code> (its code with _ for -), on SQLite the file DATABASE_PATH with -<code>
-    added to its name; in webhook mode, WEBHOOK_URL/<code> for its bot."""
+    what they leave unset, from the file's `bot` section). RECRUITMENT_FILES: several, one per
+    office (regency) at a time, each with its own bot and staff group from its `bot` section
+    and its office's own data, kept by the regency code (so next year's file for the same
+    office finds its returning applicants): on PostgreSQL the schema office_<regency code>, on
+    SQLite the file DATABASE_PATH with -<regency code> added to its name; in webhook mode its
+    bot's URL is WEBHOOK_URL/<regency code>."""
     environ = os.environ if environ is None else environ
     settings = load_settings(**overrides)
     if not settings.recruitment_files:
@@ -184,13 +186,13 @@ def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) 
         else:
             configs.append(Config(_own_bot(settings, recruitment, path, environ), recruitment))
     for what, values in (
-        ("code", [c.recruitment.code for c in configs]),
+        ("region.regency_code", [c.recruitment.region.regency_code for c in configs]),
         ("bot (token)", [c.settings.bot_token for c in configs]),
         ("bot.staff_chat_id", [c.settings.staff_chat_id for c in configs]),
     ):
         if len(set(values)) < len(values):
-            problems.append(f"RECRUITMENT_FILES: two recruitments have the same {what}; each "
-                            "needs its own")
+            problems.append(f"RECRUITMENT_FILES: two recruitments have the same {what}; one "
+                            "office's recruitment at a time, each with its own bot and group")
     if problems or not configs:
         raise ConfigError(problems or ["RECRUITMENT_FILES names no file"])
     return configs
@@ -212,18 +214,19 @@ def _single_bot(config: Config, environ: Mapping[str, str]) -> Settings:
 
 def _own_bot(settings: Settings, recruitment: Recruitment, path: Path,
              environ: Mapping[str, str]) -> Settings:
-    """One of several recruitments: its bot, its staff group, its data, its webhook path."""
+    """One of several recruitments: its bot, its staff group, its office's data, its webhook
+    path."""
     assert recruitment.bot is not None
-    code = recruitment.code
+    office = recruitment.region.regency_code
     db_path = settings.database_path
     updates: dict[str, object] = {
         "bot_token": SecretStr(environ[recruitment.bot.token_env]),
         "staff_chat_id": recruitment.bot.staff_chat_id,
         "recruitment_file": path,
         "recruitment_files": None,
-        "database_path": db_path.with_name(f"{db_path.stem}-{code}{db_path.suffix}"),
-        "database_schema": "rec_" + code.replace("-", "_"),
+        "database_path": db_path.with_name(f"{db_path.stem}-{office}{db_path.suffix}"),
+        "database_schema": f"office_{office}",
     }
     if settings.webhook_url:
-        updates["webhook_url"] = f"{settings.webhook_url.rstrip('/')}/{code}"
+        updates["webhook_url"] = f"{settings.webhook_url.rstrip('/')}/{office}"
     return settings.model_copy(update=updates)

@@ -87,9 +87,9 @@ def texts_to_applicants(sim: Simulator) -> list[str]:
     return found
 
 
-async def running_simulator(limits: Limits) -> AsyncIterator[Simulator]:
+async def running_simulator(limits: Limits, token: str = TOKEN) -> AsyncIterator[Simulator]:
     """A started simulator; afterwards, no applicant was shown an internal code."""
-    simulator = Simulator(token=TOKEN, limits=limits)
+    simulator = Simulator(token=token, limits=limits)
     await simulator.start()
     yield simulator
     await simulator.stop()

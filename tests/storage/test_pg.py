@@ -12,7 +12,7 @@ import pytest
 
 from storage import applicants, registrations
 from storage.db import DatabaseTooNew, migrations
-from storage.pg import WRITE_LOCK, PgDatabase, numbered, schema_sql
+from storage.pg import WRITE_LOCK, PgDatabase, numbered, open_pool, schema_sql
 from storage.portable import IntegrityError
 from tests.storage.conftest import RECRUITMENT
 
@@ -130,3 +130,39 @@ async def test_a_refusal_names_the_constraint_never_the_value(pg_dsn: str) -> No
                 assert await applicants.get_by_telegram_id(conn, 2) is not None
     finally:
         await db.close()
+
+
+async def test_recruitments_in_schemas_of_their_own_share_one_pool(pg_dsn: str) -> None:
+    pool = await open_pool(pg_dsn, size=3)
+    ksb = await PgDatabase.open(pg_dsn, schema="rec_ksb", pool=pool)
+    dompu = await PgDatabase.open(pg_dsn, schema="rec_dompu", pool=pool)
+    try:
+        async with ksb.write() as conn:
+            await applicants.upsert_seen(conn, 1, "siti", "id", NOW)
+        for _ in range(6):  # each read on whichever pooled connection: always its own tables
+            both = await asyncio.gather(
+                ksb.fetchone("SELECT count(*) FROM applicants"),
+                dompu.fetchone("SELECT count(*) FROM applicants"))
+            assert [row[0] for row in both] == [1, 0]
+        # one recruitment's write does not wait for another's
+        inside, done = asyncio.Event(), asyncio.Event()
+
+        async def hold() -> None:
+            async with ksb.write():
+                inside.set()
+                await done.wait()
+
+        holding = asyncio.create_task(hold())
+        await inside.wait()
+        async with asyncio.timeout(10), dompu.write() as conn:
+            await applicants.upsert_seen(conn, 2, "budi", "id", NOW)
+        done.set()
+        await holding
+        await ksb.close()  # the pool is the process's: still serving the other
+        assert (await dompu.fetchone("SELECT count(*) FROM applicants"))[0] == 1
+        versions = await pool.fetch("SELECT max(version) FROM rec_ksb.schema_version "
+                                    "UNION ALL SELECT max(version) FROM rec_dompu.schema_version")
+        assert {v[0] for v in versions} == {migrations()[-1][0]}
+    finally:
+        await dompu.close()
+        await pool.close()

@@ -17,8 +17,8 @@ def office(tmp_path: Path, example_recruitment_file: Path, monkeypatch: pytest.M
         monkeypatch.delenv(name, raising=False)
     example = yaml.safe_load(example_recruitment_file.read_text(encoding="utf-8"))
 
-    def write(name: str, code: str, bot: dict | None) -> str:
-        data = {**example, "code": code}
+    def write(name: str, code: str, bot: dict | None, regency: str = "5207") -> str:
+        data = {**example, "code": code, "region": {**example["region"], "regency_code": regency}}
         if bot is not None:
             data["bot"] = bot
         path = tmp_path / f"{name}.yaml"
@@ -31,7 +31,8 @@ def office(tmp_path: Path, example_recruitment_file: Path, monkeypatch: pytest.M
 def test_each_recruitment_has_its_own_bot_group_and_data(office) -> None:  # type: ignore[no-untyped-def]
     files = ",".join([
         office("ksb", "mitra-ksb-2024", {"token_env": "BOT_KSB", "staff_chat_id": -1001}),
-        office("dompu", "mitra-dompu-2024", {"token_env": "BOT_DOMPU", "staff_chat_id": -1002}),
+        office("dompu", "mitra-dompu-2024", {"token_env": "BOT_DOMPU", "staff_chat_id": -1002},
+               "5205"),
     ])
     environ = {"BOT_KSB": "111:aaa", "BOT_DOMPU": "222:bbb"}
     ksb, dompu = load_configs(
@@ -42,17 +43,18 @@ def test_each_recruitment_has_its_own_bot_group_and_data(office) -> None:  # typ
     assert ksb.settings.bot_token and ksb.settings.bot_token.get_secret_value() == "111:aaa"
     assert dompu.settings.bot_token and dompu.settings.bot_token.get_secret_value() == "222:bbb"
     assert (ksb.settings.staff_chat_id, dompu.settings.staff_chat_id) == (-1001, -1002)
-    assert ksb.settings.database_schema == "rec_mitra_ksb_2024"
-    assert dompu.settings.database_schema == "rec_mitra_dompu_2024"
-    assert ksb.settings.database_path == Path("data/mitra-mitra-ksb-2024.sqlite3")
-    assert dompu.settings.webhook_url == "https://bot.example.org/tg/mitra-dompu-2024"
+    # an office's data and address go by its regency, so next year's file finds them
+    assert ksb.settings.database_schema == "office_5207"
+    assert dompu.settings.database_schema == "office_5205"
+    assert ksb.settings.database_path == Path("data/mitra-5207.sqlite3")
+    assert dompu.settings.webhook_url == "https://bot.example.org/tg/5205"
 
 
 def test_every_problem_is_named_at_once(office) -> None:  # type: ignore[no-untyped-def]
     files = ",".join([
-        office("a", "mitra-a-2024", None),
-        office("b", "mitra-b-2024", {"token_env": "BOT_B", "staff_chat_id": -1005}),
-        office("c", "mitra-c-2024", {"token_env": "BOT_C", "staff_chat_id": -1005}),
+        office("a", "mitra-a-2024", None, "5201"),
+        office("b", "mitra-b-2024", {"token_env": "BOT_B", "staff_chat_id": -1005}, "5202"),
+        office("c", "mitra-c-2024", {"token_env": "BOT_C", "staff_chat_id": -1005}, "5202"),
         office("d", "mitra-d-2024", {"token_env": "BOT_UNSET", "staff_chat_id": -1006}),
         "missing.yaml",
     ])
@@ -62,6 +64,7 @@ def test_every_problem_is_named_at_once(office) -> None:  # type: ignore[no-unty
     assert "a.yaml: needs a bot section" in problems
     assert "BOT_UNSET, which is not set" in problems
     assert "the same bot.staff_chat_id" in problems
+    assert "the same region.regency_code" in problems  # one office, one recruitment at a time
     assert "recruitment file not found: missing.yaml" in problems
     assert "1:b" not in problems and "1:c" not in problems
 
