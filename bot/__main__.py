@@ -128,7 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     # Imported here so that the checks above answer in well under a second.
     from bot.runner import run_until_stopped
 
-    asyncio.run(run_until_stopped(configs))
+    try:
+        asyncio.run(run_until_stopped(configs))
+    except ConfigError as exc:  # found on starting (the database's own state)
+        print("The configuration has problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
     return 0
 
 

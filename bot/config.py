@@ -168,10 +168,14 @@ def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) 
     if not settings.recruitment_files:
         config = load_config(**overrides)
         return [Config(_single_bot(config, environ), config.recruitment)]
-    problems: list[str] = []
+    problems = [f"{name.upper()} names one recruitment's {what}: with RECRUITMENT_FILES each "
+                "file's bot section names its own (leave it unset)"
+                for name, what in (("bot_token", "bot"), ("staff_chat_id", "group"),
+                                   ("database_schema", "tables"))
+                if getattr(settings, name) is not None]
     configs = []
-    for name in settings.recruitment_files.split(","):
-        path = Path(name.strip())
+    for name in filter(None, (n.strip() for n in settings.recruitment_files.split(","))):
+        path = Path(name)
         try:
             recruitment = load_recruitment(path)
         except ConfigError as exc:
@@ -193,6 +197,10 @@ def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) 
         if len(set(values)) < len(values):
             problems.append(f"RECRUITMENT_FILES: two recruitments have the same {what}; one "
                             "office's recruitment at a time, each with its own bot and group")
+    if not settings.database_url and settings.database_path.exists():
+        problems.append(f"{settings.database_path} holds a recruitment's data from when this "
+                        "deployment served one; with RECRUITMENT_FILES each office's data lives "
+                        "in its own file: move it there first (README, Deploying)")
     if problems or not configs:
         raise ConfigError(problems or ["RECRUITMENT_FILES names no file"])
     return configs

@@ -62,7 +62,6 @@ class OutboxSender:
         membership: Membership | None = None,
     ) -> None:
         self._db, self._bot, self._clock = db, bot, clock
-        self._rate = rate_per_second
         self._interval = 1.0 / rate_per_second
         self._membership = membership or Membership(db)  # (alone, if none is given)
         self._slots = asyncio.Semaphore(concurrency)
@@ -87,10 +86,6 @@ class OutboxSender:
         """Something was queued: deliver it now rather than at the next poll."""
         self.idle.clear()
         self._wake.set()
-
-    def share(self, processes: int) -> None:
-        """`processes` bot processes send from this database: pace to this one's share."""
-        self._interval = max(1, processes) / self._rate
 
     def start(self) -> None:
         self._high_water = 0  # rows left pending by a stop are picked up again

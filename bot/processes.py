@@ -1,9 +1,10 @@
-"""This process among the bot's processes on one database: its name, its heartbeat, and its
-share of Telegram's rate for the bot as a whole.
+"""This process among the bot's processes on one database: its name, its heartbeat, and the
+Telegram budget they share.
 
-Telegram's limits are the bot's, not a process's: with `n` processes alive, each paces itself
-to 1/n of them (bot.ratelimit, the outbox). A process that stops beating is gone after LEASE
-seconds: the others take back their full share, and the chats it served (storage.claims).
+Telegram's limits are the bot's, not a process's: every process takes its sends from one
+budget kept in the database (storage.budget, through bot.ratelimit's SharedLane), so one busy
+process may use the whole of it while the others are idle. A process that stops beating is
+gone after LEASE seconds, and the chats it served return to the others (storage.claims).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from storage import claims
+from bot.ratelimit import Take
+from storage import budget, claims
 
 log = logging.getLogger(__name__)
 
@@ -29,24 +31,32 @@ def new_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def shared_budget(db: Any, clock: Callable[[], float] = time.time) -> Take:
+    """The bot's Telegram budget, shared through `db` by all its processes (`clock`: wall-clock
+    seconds, the same on every machine within NTP's few milliseconds)."""
+    async def take(lane: str, want: int, limit: int, period: float) -> tuple[int, float]:
+        async with db.side_write(f"budget {lane}") as conn:
+            return await budget.take(conn, lane, want, limit, period, clock())
+    return take
+
+
 class Membership:
-    def __init__(self, db: Any, *, lease: float = LEASE,
-                 on_count: Callable[[int], None] | None = None) -> None:
+    def __init__(self, db: Any, *, lease: float = LEASE) -> None:
         self._db = db
         self.holder = new_holder()
         self.lease = lease  # seconds (a test shortens it)
-        self._on_count = on_count
         self.alive = 1
         self._task: asyncio.Task[None] | None = None
 
     async def beat(self) -> int:
-        async with self._db.write() as conn:
-            alive = await claims.heartbeat(conn, self.holder, time.time(), self.lease)
+        # beside the write lock: a queue of writes must not make this process look dead
+        async with self._db.side_write() as conn:
+            now = time.time()
+            alive = await claims.heartbeat(conn, self.holder, now, self.lease)
+            await budget.forget(conn, now)
         if alive != self.alive:
             log.info("bot processes alive on this database: %d", alive)
             self.alive = alive
-            if self._on_count is not None:
-                self._on_count(alive)
         return alive
 
     async def start(self) -> None:

@@ -3,6 +3,8 @@
 PTB's AIORateLimiter pauses *every* request when any request gets a 429, so one busy minute
 in the staff group froze every applicant, the timed test included. Here:
 
+- with several bot processes on one database, these windows are the bot's, shared by all
+  of them through the database (SharedLane), not split between them;
 - every request that names a chat counts against the bot's overall rate (30/s), whose waiters
   are served by priority too: when the outbox keeps the bot at its ceiling, a reply to a
   person (and so a tap's answer, which Telegram drops after 15 s) goes first;
@@ -32,7 +34,7 @@ import heapq
 import itertools
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -104,6 +106,67 @@ class Lane:
         return not self._waiting and not self._sent
 
 
+# Takes up to `want` sends from a lane's budget shared by every process (storage.budget):
+# (lane, want, limit, period) -> (granted, seconds until the window has room again).
+Take = Callable[[str, int, int, float], Awaitable[tuple[int, float]]]
+
+
+class SharedLane(Lane):
+    """A lane whose window is the bot's across all its processes: sends are taken from the
+    budget they share in the database, for the waiters of the best priority first. Queued
+    deliveries leave a tenth of the window to replies to people, whichever process sends
+    them, so one process's announcement cannot crowd out another's replies."""
+
+    RETRY_AFTER_ERROR = 1.0  # seconds, when the database cannot be asked
+
+    def __init__(self, name: str, rate: int, period: float, now: Callable[[], float],
+                 take: Take) -> None:
+        super().__init__(rate, period, now)
+        self._name, self._take = name, take
+        self._asking = False
+        self._blocked = URGENT  # the priority the window had no room for
+
+    def pump(self) -> None:
+        if self._timer is not None and self._waiting and self._waiting[0][0] < self._blocked:
+            self._timer.cancel()  # a reply came while queued ones wait: it may have room
+            self._timer = None
+        if not self._asking and self._timer is None and self.waiting:
+            self._asking = True
+            asyncio.get_running_loop().create_task(self._ask(), name=f"budget {self._name}")
+
+    async def _ask(self) -> None:
+        try:
+            while True:
+                while self._waiting and self._waiting[0][2].done():  # cancelled waiters
+                    heapq.heappop(self._waiting)
+                if not self._waiting:
+                    return
+                best = self._waiting[0][0]
+                want = min(self.rate, sum(1 for p, _, f in self._waiting
+                                          if p == best and not f.done()))
+                limit = self.rate if best == URGENT else self.rate - max(1, self.rate // 10)
+                try:
+                    granted, wait = await self._take(self._name, want, limit, self.period)
+                except Exception as exc:  # the database: wait a moment, then ask again
+                    log.warning("shared rate budget unavailable (%s)", type(exc).__name__)
+                    granted, wait = 0, self.RETRY_AFTER_ERROR
+                for _ in range(granted):
+                    while self._waiting and self._waiting[0][2].done():
+                        heapq.heappop(self._waiting)
+                    if self._waiting:
+                        heapq.heappop(self._waiting)[2].set_result(None)
+                if granted < want:
+                    self._blocked = best
+                    self._timer = asyncio.get_running_loop().call_later(
+                        max(wait, 0.01), self._refilled)
+                    return
+        finally:
+            self._asking = False
+
+    def idle(self) -> bool:
+        return not self._waiting and not self._asking
+
+
 class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def __init__(self, overall_per_second: int = 30, group_per_minute: int = 20,
                  max_retries: int = 3,
@@ -113,7 +176,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         # The bot's overall budget, a lane of its own (a sliding second, by priority).
         self.overall = Lane(overall_per_second, 1, self._now) if overall_per_second else None
         self._overall_rate = overall_per_second
-        self._group_rate = self._group_share = group_per_minute
+        self._group_rate = group_per_minute
+        self._take: Take | None = None
         self._lanes: dict[object, Lane] = {}
         self._max_retries = max_retries
         self._retry_delays = retry_delays
@@ -123,14 +187,13 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         # finish, and may cancel any other (nothing of theirs was sent).
         self.in_flight: set[asyncio.Task[Any]] = set()
 
-    def share(self, processes: int) -> None:
-        """`processes` bot processes share the bot's limits: pace to this one's share."""
-        n = max(1, processes)
-        if self.overall is not None:
-            self.overall.rate = max(1, self._overall_rate // n)
-        self._group_share = max(1, self._group_rate // n)
-        for lane in self._lanes.values():
-            lane.rate = self._group_share
+    def share_through(self, take: Take) -> None:
+        """Several bot processes on one database: every lane's window is the bot's, shared
+        through `take` (before the first request)."""
+        self._take = take
+        if self._overall_rate:
+            self.overall = SharedLane("overall", self._overall_rate, 1, self._now, take)
+        self._lanes.clear()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -144,7 +207,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 del self._lanes[key]
         lane = self._lanes.get(chat_id)
         if lane is None:
-            lane = Lane(self._group_share, 60, self._now)
+            lane = (Lane(self._group_rate, 60, self._now) if self._take is None else
+                    SharedLane(f"chat:{chat_id}", self._group_rate, 60, self._now, self._take))
             self._lanes[chat_id] = lane
         return lane
 

@@ -292,6 +292,8 @@ def load_recruitment(path: Path) -> Recruitment:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError([f"recruitment file not found: {path}"]) from None
+    except OSError as exc:  # a folder, no permission
+        raise ConfigError([f"recruitment file {path} cannot be read: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:
         raise ConfigError([f"{path}: not valid YAML: {exc}"]) from None
     if not isinstance(raw, dict):

@@ -18,10 +18,11 @@ from telegram.request import BaseRequest
 from bot.app import build_application, publish_commands, publish_description
 from bot.clock import Clock, SystemClock
 from bot.config import Config, Mode
+from bot.configerror import ConfigError
 from bot.context import BotContext
 from bot.inbox import Inbox
 from bot.outbox import OutboxSender
-from bot.processes import Membership
+from bot.processes import Membership, shared_budget
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import ChatRateLimiter
 from bot.services import Services
@@ -66,6 +67,10 @@ class RunningBot:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        # A bot whose token Telegram refused never initialized, and PTB's shutdown then
+        # leaves its HTTP connections open (closing them twice is harmless).
+        for request in self.app.bot._request:
+            await request.shutdown()
         await self.services.db.close()
 
 
@@ -90,8 +95,9 @@ async def start_bot(
     services = Services.build(config, db, clock or SystemClock())
     app = build_application(services, request=request, updates_request=updates_request)
     limiter = app.bot.rate_limiter
-    membership = Membership(db, lease=settings.claim_lease_seconds,
-                            on_count=lambda n: _share(n, limiter, sender))
+    if db.shared and isinstance(limiter, ChatRateLimiter):
+        limiter.share_through(shared_budget(db))
+    membership = Membership(db, lease=settings.claim_lease_seconds)
     sender = OutboxSender(db, app.bot, services.clock, rate_per_second=settings.outbox_rate,
                           membership=membership)
     services.on_outbox = sender.notify
@@ -143,13 +149,6 @@ async def start_bot(
     return running
 
 
-def _share(processes: int, limiter: object, sender: OutboxSender) -> None:
-    """Several bot processes on one database: Telegram's limits are the bot's, shared."""
-    if isinstance(limiter, ChatRateLimiter):
-        limiter.share(processes)
-    sender.share(processes)
-
-
 async def _tick(context: BotContext) -> None:
     """Every few seconds; with several bot processes, one of them runs each tick."""
     period = float(context.job.data) if context.job and context.job.data else 5.0
@@ -185,11 +184,18 @@ class Deployment:
     pool: asyncpg.Pool | None
 
     async def stop(self) -> None:
-        await asyncio.gather(*(running.stop() for running in self.bots))
-        if self.webhook is not None:
-            await self.webhook.stop()
-        if self.pool is not None:
-            await self.pool.close()
+        """The webhook first (nginx gives its updates to another process, where a path
+        being left would have answered 404), then every bot, then the pool, whatever fails."""
+        try:
+            if self.webhook is not None:
+                await self.webhook.stop()
+            for failed in await asyncio.gather(*(running.stop() for running in self.bots),
+                                               return_exceptions=True):
+                if isinstance(failed, BaseException):
+                    log.error("a bot did not stop cleanly: %s", type(failed).__name__)
+        finally:
+            if self.pool is not None:
+                await self.pool.close()
 
 
 async def start_deployment(configs: list[Config], **kwargs: Any) -> Deployment:
@@ -200,6 +206,8 @@ async def start_deployment(configs: list[Config], **kwargs: Any) -> Deployment:
     url = settings.database_url.get_secret_value() if settings.database_url else None
     deployment = Deployment([], None, await open_pool(url) if url else None)
     try:
+        if deployment.pool is not None and settings.database_schema is not None:
+            await _nothing_left_behind(deployment.pool)
         if settings.bot_mode is Mode.WEBHOOK:
             assert settings.webhook_secret is not None
             deployment.webhook = WebhookServer(settings.webhook_secret.get_secret_value(),
@@ -212,6 +220,18 @@ async def start_deployment(configs: list[Config], **kwargs: Any) -> Deployment:
         await deployment.stop()
         raise
     return deployment
+
+
+async def _nothing_left_behind(pool: asyncpg.Pool) -> None:
+    """Offices in schemas of their own, while the default schema still holds a recruitment's
+    tables (from when this database served one): its returning applicants would be missed."""
+    async with pool.acquire() as conn:
+        if await conn.fetchval("SELECT to_regclass('public.schema_version') IS NOT NULL AND "
+                               "to_regclass('public.outbox') IS NOT NULL"):
+            raise ConfigError([
+                "the database's public schema holds a recruitment's data from when it served "
+                "one recruitment; with RECRUITMENT_FILES each office's data lives in "
+                "office_<regency code>: move it there first (README, Deploying)"])
 
 
 async def run_until_stopped(configs: list[Config]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -187,6 +187,12 @@ class Database:
             except BaseException:
                 await uncancellable(self._writer.rollback())
                 raise
+
+    def side_write(self, lock: str | None = None) -> AbstractAsyncContextManager[
+            aiosqlite.Connection]:
+        """PostgreSQL's short transaction beside the write lock; SQLite has one writer, so a
+        write transaction."""
+        return self.write()
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         return await (await self._reader.run(sql, tuple(params))).fetchone()

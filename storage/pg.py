@@ -10,7 +10,7 @@ storage code's read-then-write steps (a seat count, then a booking) stay as safe
 SQLite. Reads run on their own pooled connections, each seeing what was committed before it.
 
 Several recruitments may share one database, each in a schema of its own (`database_schema`,
-e.g. `rec_mitra_ksb_2024`): its tables, its write lock, its migrations. The pool's connections
+e.g. `office_5207`): its tables, its write lock, its migrations. The pool's connections
 keep the search_path they were last given (the pool's reset leaves it), so a read sets it only
 when the connection last served another schema.
 
@@ -170,11 +170,14 @@ class Connection:
             raise _translated(exc) from None
 
 
+_UNKNOWN = "?"  # not a schema name: a connection whose search_path is not known
+
+
 class PoolConnection(asyncpg.Connection):  # type: ignore[misc]
     """A pooled connection that keeps its search_path between uses (the pool's reset is
     asyncpg's without RESET ALL; nothing here sets any other session setting)."""
 
-    schema: str | None = None
+    schema: str | None = None  # as the server has it (None: its default)
 
     def get_reset_query(self) -> str:
         return "\n".join(line for line in super().get_reset_query().splitlines()
@@ -183,6 +186,9 @@ class PoolConnection(asyncpg.Connection):  # type: ignore[misc]
     async def use(self, schema: str | None) -> None:
         """Name `schema`'s tables unqualified from now on (None: the server's default)."""
         if self.schema != schema:
+            # Unknown until the server has answered: a cancel in between (a stop) may leave
+            # it either way, and the next use must set it again, never trust it.
+            self.schema = _UNKNOWN
             if schema is None:
                 await self.execute("RESET search_path")
             else:
@@ -250,34 +256,51 @@ class PgDatabase:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Connection]:
-        """A write transaction: committed when the block ends, rolled back on any error.
+        """A write transaction: committed when the block ends, rolled back on any error; one
+        at a time across every process (this schema's write lock)."""
+        async with self._write_lock, self._transaction(self._lock_key) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def side_write(self, lock: str | None = None) -> AsyncIterator[Connection]:
+        """A short transaction beside the write lock, for the rows every process touches often
+        and only with statements that are safe side by side (the heartbeat, the shared rate
+        budget), which must not queue behind the writes; `lock` names an advisory lock of its
+        own to hold (per schema)."""
+        key = None if lock is None else zlib.crc32(f"{self._schema}:{lock}".encode())
+        async with self._transaction(key) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _transaction(self, lock_key: int | None) -> AsyncIterator[Connection]:
+        """Committed when the block ends, rolled back on any error.
 
         A task cancelled while a statement of it is out to the server cannot roll back on that
         connection (asyncpg refuses a second operation): the connection is dropped instead,
         which rolls the transaction back on the server. A cancel during COMMIT waits for it."""
-        async with self._write_lock:
-            conn = await self._pool.acquire()
+        conn = await self._pool.acquire()
+        try:
+            await conn.use(self._schema)
+            # READ COMMITTED whatever the server's default: each statement sees what was
+            # committed before it (after the lock), as on SQLite
+            transaction = conn.transaction(isolation="read_committed")
             try:
-                await conn.use(self._schema)
-                # READ COMMITTED whatever the server's default: each statement sees what was
-                # committed before it (after the lock), as on SQLite
-                transaction = conn.transaction(isolation="read_committed")
+                await transaction.start()
+                if lock_key is not None:
+                    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key)
+                yield Connection(conn)
+            except asyncio.CancelledError:
+                conn.terminate()
+                raise
+            except BaseException:
                 try:
-                    await transaction.start()
-                    await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
-                    yield Connection(conn)
-                except asyncio.CancelledError:
-                    conn.terminate()
-                    raise
+                    await asyncio.shield(transaction.rollback())
                 except BaseException:
-                    try:
-                        await asyncio.shield(transaction.rollback())
-                    except BaseException:
-                        conn.terminate()
-                    raise
-                await uncancellable(transaction.commit())
-            finally:
-                await self._pool.release(conn)
+                    conn.terminate()
+                raise
+            await uncancellable(transaction.commit())
+        finally:
+            await self._pool.release(conn)
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> asyncpg.Record | None:
         return await (await self._reader.execute(sql, params)).fetchone()

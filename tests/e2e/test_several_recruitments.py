@@ -7,15 +7,20 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 import yaml
 from openpyxl import load_workbook
+from telegram.error import InvalidToken
 
+from bot import runner
 from bot.clock import ManualClock
 from bot.config import Config, load_configs
-from bot.runner import Deployment, start_deployment
+from bot.configerror import ConfigError
+from bot.runner import Deployment, RunningBot, start_deployment
+from storage.engine import open_database
 from tests.e2e.conftest import ROOT, running_simulator
 from tests.e2e.journeys import Person, register, reply_with, submit
 from tests.e2e.test_foundation import SECRET, free_port
@@ -54,7 +59,7 @@ async def sim_b() -> AsyncIterator[Simulator]:
 
 async def deploy(sim: Simulator, sim_b: Simulator, tmp_path: Path, clock: ManualClock,
                  request: pytest.FixtureRequest, groups: tuple[SimChat, SimChat],
-                 **settings: object) -> Deployment:
+                 token_b: str | None = None, **settings: object) -> Deployment:
     """KSB's bot on `sim`, Dompu's on `sim_b`, in one process on one database (the test's
     engine), configured as an operator would: RECRUITMENT_FILES and a token variable each."""
     files = ",".join([
@@ -65,7 +70,7 @@ async def deploy(sim: Simulator, sim_b: Simulator, tmp_path: Path, clock: Manual
     engine = request.getfixturevalue("engine")
     url = request.getfixturevalue("pg_dsn") if engine == "postgresql" else None
     ksb, dompu = load_configs(
-        {"BOT_KSB": sim.token, "BOT_DOMPU": sim_b.token}, _env_file=None,
+        {"BOT_KSB": sim.token, "BOT_DOMPU": token_b or sim_b.token}, _env_file=None,
         recruitment_files=files, database_path=tmp_path / "mitra.sqlite3", database_url=url,
         bot_api_base_url=sim.base_url, **settings)
     dompu = Config(dompu.settings.model_copy(update={"bot_api_base_url": sim_b.base_url}),
@@ -148,3 +153,38 @@ async def test_one_webhook_port_serves_each_bot_at_its_own_path(
                 assert resp.status == 200 and (await resp.json())["ok"] is True
     finally:
         await deployment.stop()
+
+
+async def test_one_bot_that_cannot_start_stops_the_whole_start(
+    sim: Simulator, sim_b: Simulator, tmp_path: Path, clock: ManualClock,
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sim_b.group("Another chat")
+    groups = (sim.group("Panitia KSB"), sim_b.group("Panitia Dompu"))
+    monkeypatch.setattr(sim_b, "token", "222222:REVOKED")  # Dompu's token is refused
+    started: list[RunningBot] = []
+    real_start = runner.start_bot
+
+    async def start_bot(*args: Any, **kwargs: Any) -> RunningBot:
+        started.append(await real_start(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(runner, "start_bot", start_bot)
+    with pytest.raises(InvalidToken):
+        await deploy(sim, sim_b, tmp_path, clock, request, groups, token_b="222222:DOMPU-token")
+    assert len(started) == 1 and not started[0].app.running  # KSB's, started and stopped
+
+
+async def test_data_of_a_one_recruitment_deployment_is_not_left_behind_unseen(
+    sim: Simulator, sim_b: Simulator, tmp_path: Path, clock: ManualClock,
+    request: pytest.FixtureRequest,
+) -> None:
+    engine = request.getfixturevalue("engine")
+    url = request.getfixturevalue("pg_dsn") if engine == "postgresql" else None
+    earlier = await open_database(tmp_path / "mitra.sqlite3", url)  # one recruitment's tables
+    await earlier.close()
+    sim_b.group("Another chat")
+    groups = (sim.group("Panitia KSB"), sim_b.group("Panitia Dompu"))
+    with pytest.raises(ConfigError) as refused:
+        await deploy(sim, sim_b, tmp_path, clock, request, groups)
+    assert "move it there first" in refused.value.problems[0]

@@ -5,6 +5,7 @@ that carry no personal data. (Every storage module's tests also run on it: the `
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 
 import asyncpg
@@ -164,5 +165,29 @@ async def test_recruitments_in_schemas_of_their_own_share_one_pool(pg_dsn: str) 
                                     "UNION ALL SELECT max(version) FROM rec_dompu.schema_version")
         assert {v[0] for v in versions} == {migrations()[-1][0]}
     finally:
+        await dompu.close()
+        await pool.close()
+
+
+async def test_a_read_cancelled_while_choosing_its_schema_never_leaves_another_in_the_wrong_one(
+        pg_dsn: str) -> None:
+    """A stop cancels reads at any point: one cancelled while its connection's search_path
+    was being set must not leave that connection in the wrong office's tables."""
+    pool = await open_pool(pg_dsn, size=1)  # one connection, taken by each office in turn
+    ksb = await PgDatabase.open(pg_dsn, schema="office_5207", pool=pool)
+    dompu = await PgDatabase.open(pg_dsn, schema="office_5205", pool=pool)
+    try:
+        async with ksb.write() as conn:
+            await applicants.upsert_seen(conn, 1, "siti", "id", NOW)
+        for attempt in range(120):
+            assert (await dompu.fetchone("SELECT count(*) FROM applicants"))[0] == 0, attempt
+            read = asyncio.create_task(ksb.fetchone("SELECT count(*) FROM applicants"))
+            for _ in range(attempt % 8):  # cancelled at every step of the way
+                await asyncio.sleep(0)
+            read.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await read
+    finally:
+        await ksb.close()
         await dompu.close()
         await pool.close()

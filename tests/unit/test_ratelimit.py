@@ -11,7 +11,16 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import retry
-from bot.ratelimit import BULK, NORMAL, URGENT, ChatRateLimiter, Lane, NotWanted, is_group
+from bot.ratelimit import (
+    BULK,
+    NORMAL,
+    URGENT,
+    ChatRateLimiter,
+    Lane,
+    NotWanted,
+    SharedLane,
+    is_group,
+)
 
 
 async def settle(predicate: Any) -> None:
@@ -289,3 +298,63 @@ async def test_a_delivery_no_longer_wanted_when_its_turn_comes_is_not_sent() -> 
     with pytest.raises(NotWanted):
         await deliver(2)
     assert telegram.done == [1]
+
+
+async def test_a_shared_lane_asks_for_the_best_priority_first_and_keeps_replies_a_tenth(
+) -> None:
+    asked: list[tuple[int, int]] = []
+    room = [0]  # what the shared window will grant
+    grants: asyncio.Queue[None] = asyncio.Queue()
+
+    async def take(lane: str, want: int, limit: int, period: float) -> tuple[int, float]:
+        asked.append((want, limit))
+        await grants.get()
+        granted = min(want, room[0])
+        room[0] -= granted
+        return granted, 0.0 if granted == want else 3600.0  # (no refill within the test)
+
+    lane = SharedLane("overall", 20, 1, lambda: 0.0, take)
+    served: list[str] = []
+
+    async def wait(name: str, priority: int) -> None:
+        await lane.acquire(priority)
+        served.append(name)
+
+    tasks = [asyncio.create_task(wait(name, priority)) for name, priority in (
+        ("card", NORMAL), ("feed", BULK), ("decision", NORMAL))]
+    await settle(lambda: len(asked) == 1)
+    assert asked == [(2, 18)]  # the two NORMAL waiters; queued ones leave replies 2 of 20
+    tasks.append(asyncio.create_task(wait("tap", URGENT)))  # comes while the lane asks
+    room[0] = 2
+    grants.put_nowait(None)
+    await settle(lambda: len(served) == 2 and len(asked) == 2)
+    assert served == ["tap", "card"]  # what was granted goes to the best waiting
+    assert asked[1] == (1, 18)  # then the decision
+    grants.put_nowait(None)  # no room: the lane waits for its window's refill...
+    await settle(lambda: lane._timer is not None)
+    tasks.append(asyncio.create_task(wait("tap 2", URGENT)))  # ...but a reply may use the
+    await settle(lambda: len(asked) == 3)  # replies' tenth, so it asks again at once
+    assert asked[2] == (1, 20)
+    room[0] = 1
+    grants.put_nowait(None)
+    await settle(lambda: len(served) == 3)
+    assert served == ["tap", "card", "tap 2"]
+    for task in tasks:
+        task.cancel()
+    grants.put_nowait(None)
+
+
+async def test_a_shared_lane_waits_and_asks_again_when_the_database_fails(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SharedLane, "RETRY_AFTER_ERROR", 0.01)
+    calls = [0]
+
+    async def take(lane: str, want: int, limit: int, period: float) -> tuple[int, float]:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise OSError("connection lost")
+        return want, 0.0
+
+    lane = SharedLane("chat:-1001", 20, 60, lambda: 0.0, take)
+    await asyncio.wait_for(lane.acquire(NORMAL), 10)
+    assert calls[0] == 2

@@ -79,3 +79,31 @@ def test_one_recruitment_may_name_its_bot_in_the_file_or_the_environment(office)
                              bot_token="999:zzz", staff_chat_id=-1009)
     assert config.settings.bot_token and config.settings.bot_token.get_secret_value() == "999:zzz"
     assert config.settings.staff_chat_id == -1009
+
+
+def test_a_slip_in_the_list_or_a_setting_for_one_bot_is_named(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ksb = office("ksb", "mitra-ksb-2024", {"token_env": "BOT_KSB", "staff_chat_id": -1001})
+    environ = {"BOT_KSB": "111:aaa"}
+    # empty entries (a trailing comma) are nothing
+    (config,) = load_configs(environ, _env_file=None, recruitment_files=f" {ksb}, ,")
+    assert config.settings.staff_chat_id == -1001
+    with pytest.raises(ConfigError) as err:
+        load_configs(environ, _env_file=None, recruitment_files=f"{ksb},{tmp_path}",
+                     bot_token="999:zzz", database_schema="mine")
+    problems = "\n".join(err.value.problems)
+    assert f"recruitment file {tmp_path} cannot be read" in problems  # a folder
+    assert "BOT_TOKEN names one recruitment's bot" in problems
+    assert "DATABASE_SCHEMA names one recruitment's tables" in problems
+    assert "999:zzz" not in problems
+    with pytest.raises(ConfigError) as err:
+        load_configs(environ, _env_file=None, recruitment_files=" , ")
+    assert err.value.problems == ["RECRUITMENT_FILES names no file"]
+
+
+def test_a_one_recruitment_sqlite_file_is_not_left_behind_unseen(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ksb = office("ksb", "mitra-ksb-2024", {"token_env": "BOT_KSB", "staff_chat_id": -1001})
+    (tmp_path / "mitra.sqlite3").write_bytes(b"")
+    with pytest.raises(ConfigError) as err:
+        load_configs({"BOT_KSB": "1:a"}, _env_file=None, recruitment_files=ksb,
+                     database_path=tmp_path / "mitra.sqlite3")
+    assert "move it there first" in err.value.problems[0]
