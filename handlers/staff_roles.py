@@ -1,6 +1,7 @@
 """Who is on the committee: the staff group's members, and its administrators. Telegram is
-asked at most once a minute per person (a cache); a chat_member update about the group
-changes the cache at once, so a demoted administrator loses their rights immediately."""
+asked at most once a minute per person (what it said is kept in the database, for every bot
+process); a chat_member update about the group changes it at once, whichever process receives
+it, so a demoted administrator loses their rights immediately everywhere."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ from telegram.ext import (
 from bot import texts
 from bot.context import BotContext
 from bot.services.review import STAFF_LANG
+from storage import roles
 
 ROLE_TTL_SECONDS = 60.0
 UNKNOWN_TTL_SECONDS = 10.0  # a failed lookup is asked again soon
-ROLES_KEY = "staff_roles"
 Role = Literal["admin", "member", "none"]
 
 
@@ -36,25 +37,23 @@ def _role(member: ChatMember) -> Role:
     return "none"
 
 
-def _cache(context: BotContext) -> dict[int, tuple[Role, float]]:
-    roles: dict[int, tuple[Role, float]] = context.application.bot_data.setdefault(ROLES_KEY, {})
-    return roles
-
-
 async def role_of(context: BotContext, user_id: int) -> Role:
     """This person's place in the staff group now (none without a configured group)."""
     staff_chat = context.services.config.settings.staff_chat_id
     if staff_chat is None:
         return "none"
-    cached = _cache(context).get(user_id)
-    if cached and cached[1] > time.monotonic():
-        return cached[0]
+    db = context.services.db
+    known = await roles.recalled(db.reader, user_id, time.time())
+    if known is not None:
+        return known  # type: ignore[return-value]
+    asked = time.time()
     try:
         role = _role(await context.bot.get_chat_member(staff_chat, user_id))
         ttl = ROLE_TTL_SECONDS
     except TelegramError:  # someone the group never saw, or Telegram unreachable: not staff
         role, ttl = "none", UNKNOWN_TTL_SECONDS
-    _cache(context)[user_id] = (role, time.monotonic() + ttl)
+    async with db.write() as conn:
+        await roles.remember(conn, user_id, role, asked, time.time() + ttl, news=False)
     return role
 
 
@@ -63,7 +62,9 @@ async def on_member_change(update: Update, context: BotContext) -> None:
     if change is None:
         return
     new = change.new_chat_member
-    _cache(context)[new.user.id] = (_role(new), time.monotonic() + ROLE_TTL_SECONDS)
+    async with context.services.db.write() as conn:
+        await roles.remember(conn, new.user.id, _role(new), time.time(),
+                             time.time() + ROLE_TTL_SECONDS, news=True)
 
 
 async def anonymous(update: Update, context: BotContext) -> None:
