@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +18,7 @@ from bot.recruitment import Recruitment, load_recruitment
 
 # The seed letter's schedule, next to the code (a deployment sets RECRUITMENT_FILE).
 DEFAULT_RECRUITMENT_FILE = Path(__file__).resolve().parent.parent / "recruitment.example.yaml"
+BOT_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
 class Mode(StrEnum):
@@ -41,7 +43,7 @@ class Settings(BaseSettings):
     # PostgreSQL: the schema holding the tables (unset: the server's default, public).
     database_schema: Annotated[str | None, Field(pattern=r"^[a-z_][a-z0-9_]{0,62}$")] = None
     recruitment_file: Path = DEFAULT_RECRUITMENT_FILE
-    # Several recruitments in one deployment (one per regency or year): their files, separated
+    # Several recruitments in one deployment (regencies, years): their files, separated
     # by commas, each naming its own bot and staff group in its `bot` section; each keeps its
     # data apart (see load_configs). Unset: RECRUITMENT_FILE alone.
     recruitment_files: str | None = None
@@ -157,12 +159,13 @@ def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) 
     """Every recruitment this deployment serves, with every problem collected before failing.
 
     RECRUITMENT_FILE alone: one recruitment, its bot from BOT_TOKEN and STAFF_CHAT_ID (or, for
-    what they leave unset, from the file's `bot` section). RECRUITMENT_FILES: several, one per
-    office (regency) at a time, each with its own bot and staff group from its `bot` section
-    and its office's own data, kept by the regency code (so next year's file for the same
-    office finds its returning applicants): on PostgreSQL the schema office_<regency code>, on
-    SQLite the file DATABASE_PATH with -<regency code> added to its name; in webhook mode its
-    bot's URL is WEBHOOK_URL/<regency code>."""
+    what they leave unset, from the file's `bot` section). RECRUITMENT_FILES: several, each
+    with its own bot and staff group from its `bot` section, and its data kept apart by its
+    bot's id (the digits before the token's colon; a new token for the same bot keeps it):
+    Telegram's chat, message and file ids are the bot's own, and next year's recruitment on the
+    same bot finds its returning applicants. On PostgreSQL the schema bot_<id>, on SQLite the
+    file DATABASE_PATH with -bot<id> added to its name; in webhook mode its bot's URL is
+    WEBHOOK_URL/<id>."""
     environ = os.environ if environ is None else environ
     settings = load_settings(**overrides)
     if not settings.recruitment_files:
@@ -187,19 +190,21 @@ def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) 
         elif not environ.get(recruitment.bot.token_env):
             problems.append(f"{path}: bot.token_env is {recruitment.bot.token_env}, which is "
                             "not set in the environment")
+        elif not BOT_TOKEN.match(environ[recruitment.bot.token_env]):
+            problems.append(f"{path}: {recruitment.bot.token_env} does not hold a bot token "
+                            "(digits, a colon, then letters and digits, as @BotFather gives it)")
         else:
             configs.append(Config(_own_bot(settings, recruitment, path, environ), recruitment))
     for what, values in (
-        ("region.regency_code", [c.recruitment.region.regency_code for c in configs]),
-        ("bot (token)", [c.settings.bot_token for c in configs]),
+        ("bot", [bot_id(c.settings) for c in configs]),
         ("bot.staff_chat_id", [c.settings.staff_chat_id for c in configs]),
     ):
         if len(set(values)) < len(values):
-            problems.append(f"RECRUITMENT_FILES: two recruitments have the same {what}; one "
-                            "office's recruitment at a time, each with its own bot and group")
+            problems.append(f"RECRUITMENT_FILES: two recruitments have the same {what}; each "
+                            "needs its own bot and staff group")
     if not settings.database_url and settings.database_path.exists():
         problems.append(f"{settings.database_path} holds a recruitment's data from when this "
-                        "deployment served one; with RECRUITMENT_FILES each office's data lives "
+                        "deployment served one; with RECRUITMENT_FILES each bot's data lives "
                         "in its own file: move it there first (README, Deploying)")
     if problems or not configs:
         raise ConfigError(problems or ["RECRUITMENT_FILES names no file"])
@@ -220,21 +225,26 @@ def _single_bot(config: Config, environ: Mapping[str, str]) -> Settings:
     return settings.model_copy(update=updates)
 
 
+def bot_id(settings: Settings) -> str:
+    """The bot's id: the digits before the token's colon (public, and kept by a new token)."""
+    return settings.bot_token.get_secret_value().split(":", 1)[0] if settings.bot_token else ""
+
+
 def _own_bot(settings: Settings, recruitment: Recruitment, path: Path,
              environ: Mapping[str, str]) -> Settings:
-    """One of several recruitments: its bot, its staff group, its office's data, its webhook
-    path."""
+    """One of several recruitments: its bot, its staff group, its data, its webhook path."""
     assert recruitment.bot is not None
-    office = recruitment.region.regency_code
+    token = environ[recruitment.bot.token_env]
+    bot = token.split(":", 1)[0]
     db_path = settings.database_path
     updates: dict[str, object] = {
-        "bot_token": SecretStr(environ[recruitment.bot.token_env]),
+        "bot_token": SecretStr(token),
         "staff_chat_id": recruitment.bot.staff_chat_id,
         "recruitment_file": path,
         "recruitment_files": None,
-        "database_path": db_path.with_name(f"{db_path.stem}-{office}{db_path.suffix}"),
-        "database_schema": f"office_{office}",
+        "database_path": db_path.with_name(f"{db_path.stem}-bot{bot}{db_path.suffix}"),
+        "database_schema": f"bot_{bot}",
     }
     if settings.webhook_url:
-        updates["webhook_url"] = f"{settings.webhook_url.rstrip('/')}/{office}"
+        updates["webhook_url"] = f"{settings.webhook_url.rstrip('/')}/{bot}"
     return settings.model_copy(update=updates)

@@ -230,8 +230,8 @@ async def _nothing_left_behind(pool: asyncpg.Pool) -> None:
                                "to_regclass('public.outbox') IS NOT NULL"):
             raise ConfigError([
                 "the database's public schema holds a recruitment's data from when it served "
-                "one recruitment; with RECRUITMENT_FILES each office's data lives in "
-                "office_<regency code>: move it there first (README, Deploying)"])
+                "one recruitment; with RECRUITMENT_FILES each bot's data lives in "
+                "bot_<its id>: move it there first (README, Deploying)"])
 
 
 async def run_until_stopped(configs: list[Config]) -> None:

@@ -9,10 +9,10 @@ advisory lock first, so this holds across every bot process sharing the database
 storage code's read-then-write steps (a seat count, then a booking) stay as safe as they are on
 SQLite. Reads run on their own pooled connections, each seeing what was committed before it.
 
-Several recruitments may share one database, each in a schema of its own (`database_schema`,
-e.g. `office_5207`): its tables, its write lock, its migrations. The pool's connections
-keep the search_path they were last given (the pool's reset leaves it), so a read sets it only
-when the connection last served another schema.
+Several recruitments, each with its own bot, may share one database, each in a schema of its
+own (`database_schema`, e.g. `bot_123456789`): its tables, its write lock, its migrations. The
+pool's connections keep the search_path they were last given (the pool's reset leaves it), so
+a read sets it only when the connection last served another schema.
 
 The schema is the SQLite migrations' own, one portable file per step, with PostgreSQL's names
 for the same types (`INTEGER` is 64-bit on SQLite, so `BIGINT`; an `id INTEGER PRIMARY KEY`

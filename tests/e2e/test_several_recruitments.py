@@ -138,15 +138,15 @@ async def test_one_webhook_port_serves_each_bot_at_its_own_path(
     deployment = await deploy(sim, sim_b, tmp_path, clock, request, groups, bot_mode="webhook",
                               webhook_url=base, webhook_secret=SECRET, webhook_port=port)
     try:
-        assert sim.webhook.url == f"{base}/5207"  # by office: next year's bot keeps its path
-        assert sim_b.webhook.url == f"{base}/5205"
+        assert sim.webhook.url == f"{base}/123456"  # by bot: next year's file keeps its path
+        assert sim_b.webhook.url == f"{base}/222222"
         await siti.send("/start")
         await budi.send("/start")
         assert "Rekrutmen KSB" in (await reply_with(siti, "Selamat datang")).text
         assert "Rekrutmen Dompu" in (await reply_with(budi, "Selamat datang")).text
         async with aiohttp.ClientSession() as http:
             signed = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-            async with http.post(f"{base}/5204", json={"update_id": 1},
+            async with http.post(f"{base}/333333", json={"update_id": 1},
                                  headers=signed) as resp:
                 assert resp.status == 404  # no bot there
             async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:

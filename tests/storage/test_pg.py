@@ -174,8 +174,8 @@ async def test_a_read_cancelled_while_choosing_its_schema_never_leaves_another_i
     """A stop cancels reads at any point: one cancelled while its connection's search_path
     was being set must not leave that connection in the wrong office's tables."""
     pool = await open_pool(pg_dsn, size=1)  # one connection, taken by each office in turn
-    ksb = await PgDatabase.open(pg_dsn, schema="office_5207", pool=pool)
-    dompu = await PgDatabase.open(pg_dsn, schema="office_5205", pool=pool)
+    ksb = await PgDatabase.open(pg_dsn, schema="bot_111", pool=pool)
+    dompu = await PgDatabase.open(pg_dsn, schema="bot_222", pool=pool)
     try:
         async with ksb.write() as conn:
             await applicants.upsert_seen(conn, 1, "siti", "id", NOW)

@@ -43,11 +43,11 @@ def test_each_recruitment_has_its_own_bot_group_and_data(office) -> None:  # typ
     assert ksb.settings.bot_token and ksb.settings.bot_token.get_secret_value() == "111:aaa"
     assert dompu.settings.bot_token and dompu.settings.bot_token.get_secret_value() == "222:bbb"
     assert (ksb.settings.staff_chat_id, dompu.settings.staff_chat_id) == (-1001, -1002)
-    # an office's data and address go by its regency, so next year's file finds them
-    assert ksb.settings.database_schema == "office_5207"
-    assert dompu.settings.database_schema == "office_5205"
-    assert ksb.settings.database_path == Path("data/mitra-5207.sqlite3")
-    assert dompu.settings.webhook_url == "https://bot.example.org/tg/5205"
+    # a bot's data and address go by its id, so next year's file on the same bot finds them
+    assert ksb.settings.database_schema == "bot_111"
+    assert dompu.settings.database_schema == "bot_222"
+    assert ksb.settings.database_path == Path("data/mitra-bot111.sqlite3")
+    assert dompu.settings.webhook_url == "https://bot.example.org/tg/222"
 
 
 def test_every_problem_is_named_at_once(office) -> None:  # type: ignore[no-untyped-def]
@@ -56,17 +56,19 @@ def test_every_problem_is_named_at_once(office) -> None:  # type: ignore[no-unty
         office("b", "mitra-b-2024", {"token_env": "BOT_B", "staff_chat_id": -1005}, "5202"),
         office("c", "mitra-c-2024", {"token_env": "BOT_C", "staff_chat_id": -1005}, "5202"),
         office("d", "mitra-d-2024", {"token_env": "BOT_UNSET", "staff_chat_id": -1006}),
+        office("e", "mitra-e-2024", {"token_env": "BOT_E", "staff_chat_id": -1007}),
         "missing.yaml",
     ])
     with pytest.raises(ConfigError) as err:
-        load_configs({"BOT_B": "1:b", "BOT_C": "1:c"}, _env_file=None, recruitment_files=files)
+        load_configs({"BOT_B": "1:b", "BOT_C": "2:c", "BOT_E": "xyz"}, _env_file=None,
+                     recruitment_files=files)
     problems = "\n".join(err.value.problems)
     assert "a.yaml: needs a bot section" in problems
     assert "BOT_UNSET, which is not set" in problems
     assert "the same bot.staff_chat_id" in problems
-    assert "the same region.regency_code" in problems  # one office, one recruitment at a time
+    assert "does not hold a bot token" in problems
     assert "recruitment file not found: missing.yaml" in problems
-    assert "1:b" not in problems and "1:c" not in problems
+    assert "1:b" not in problems and "2:c" not in problems and "xyz" not in problems
 
 
 def test_one_recruitment_may_name_its_bot_in_the_file_or_the_environment(office) -> None:  # type: ignore[no-untyped-def]
