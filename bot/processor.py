@@ -8,8 +8,10 @@ PTB's own outer semaphore is set much higher: it only bounds updates *waiting* i
 A stop gives the updates in hand a grace period to finish. A group's replies may wait a minute
 for its lane (20 messages a minute), and PTB's own stop would wait for every one of them,
 longer than systemd or docker wait before they kill the process. So after the grace, what is
-still waiting (for its chat's turn, or in the rate limiter) is cancelled: nothing of it has
-reached Telegram, and a write it had begun is rolled back. What is out to Telegram finishes.
+still waiting (for its chat's turn, or in the rate limiter) is cancelled, and a write it had
+begun is rolled back. What is out to Telegram finishes. A handler cancelled while waiting for
+its second message may have sent its first: its reply is cut short (as when a process is
+killed), never doubled, and what it stored is whole.
 """
 
 from __future__ import annotations

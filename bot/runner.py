@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-import asyncpg
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest
@@ -30,7 +29,7 @@ from bot.webhook import WebhookServer
 from storage import claims
 from storage.backup import daily_backup
 from storage.engine import open_database
-from storage.pg import open_pool
+from storage.pg import Pool, open_pool
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ async def start_bot(
     poll_timeout: int = 10,
     tick_seconds: float = 5.0,
     webhook: WebhookServer | None = None,
-    pool: asyncpg.Pool | None = None,
+    pool: Pool | None = None,
 ) -> RunningBot:
     """One recruitment's bot, started. In webhook mode it takes its updates through `webhook`
     (several bots of one process share one), or a server of its own; on PostgreSQL its
@@ -181,7 +180,7 @@ class Deployment:
 
     bots: list[RunningBot]
     webhook: WebhookServer | None
-    pool: asyncpg.Pool | None
+    pool: Pool | None
 
     async def stop(self) -> None:
         """The webhook first (nginx gives its updates to another process, where a path
@@ -204,7 +203,9 @@ async def start_deployment(configs: list[Config], **kwargs: Any) -> Deployment:
     without a word (the service manager restarts the whole)."""
     settings = configs[0].settings  # the database and webhook settings are the deployment's
     url = settings.database_url.get_secret_value() if settings.database_url else None
-    deployment = Deployment([], None, await open_pool(url) if url else None)
+    # connections: 8 for one bot, 2 more for each other, at most 40 (half of them writing)
+    size = min(40, 6 + 2 * len(configs))
+    deployment = Deployment([], None, await open_pool(url, size=size) if url else None)
     try:
         if deployment.pool is not None and settings.database_schema is not None:
             await _nothing_left_behind(deployment.pool)
@@ -222,10 +223,10 @@ async def start_deployment(configs: list[Config], **kwargs: Any) -> Deployment:
     return deployment
 
 
-async def _nothing_left_behind(pool: asyncpg.Pool) -> None:
-    """Offices in schemas of their own, while the default schema still holds a recruitment's
+async def _nothing_left_behind(pool: Pool) -> None:
+    """Bots in schemas of their own, while the default schema still holds a recruitment's
     tables (from when this database served one): its returning applicants would be missed."""
-    async with pool.acquire() as conn:
+    async with pool.connections.acquire() as conn:
         if await conn.fetchval("SELECT to_regclass('public.schema_version') IS NOT NULL AND "
                                "to_regclass('public.outbox') IS NOT NULL"):
             raise ConfigError([

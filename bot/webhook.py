@@ -34,7 +34,7 @@ class _Route:
 
 class WebhookServer:
     """One port for every bot the process serves, each at its URL's path (one recruitment:
-    WEBHOOK_URL's; several: WEBHOOK_URL/<code> each)."""
+    WEBHOOK_URL's; several: WEBHOOK_URL/<bot id> each)."""
 
     def __init__(self, secret: str, listen: str, port: int) -> None:
         self._secret = secret.encode()

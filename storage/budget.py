@@ -1,12 +1,11 @@
 """Telegram's limits are the bot's, not a process's: with several bot processes on one
 database, each send is taken from one budget they share (table rate_sends), a sliding window
-per lane: at most `limit` sends in any `period` seconds."""
+per lane: at most `limit` sends in any `period` seconds. A lane keeps only its last window's
+sends (the bot's lanes are few: the overall one, and one per group it writes to)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-LONGEST_WINDOW = 60.0  # a group's: 20 a minute
 
 
 async def take(conn: Any, lane: str, want: int, limit: int, period: float,
@@ -25,7 +24,3 @@ async def take(conn: Any, lane: str, want: int, limit: int, period: float,
     full = len(sent) - limit  # how many must leave the window before one more fits
     return granted, 0.0 if full < 0 else max(0.0, sent[full] + period - now)
 
-
-async def forget(conn: Any, now: float) -> None:
-    """Sends older than every window (a lane nobody asked of lately keeps its last ones)."""
-    await conn.execute("DELETE FROM rate_sends WHERE at <= ?", (now - LONGEST_WINDOW,))

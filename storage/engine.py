@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import asyncpg
-
 from storage.db import Database
-from storage.pg import PgDatabase
+from storage.pg import PgDatabase, Pool
 
 
 async def open_database(path: Path, url: str | None = None, *, schema: str | None = None,
-                        pool: asyncpg.Pool | None = None) -> Database | PgDatabase:
+                        pool: Pool | None = None) -> Database | PgDatabase:
     """The SQLite file at `path`, or the PostgreSQL database at `url` (its tables in `schema`,
     through `pool` when several recruitments share one)."""
     if url:

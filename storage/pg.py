@@ -227,22 +227,22 @@ class PgDatabase:
 
     shared = True  # several bot processes may use it at once
 
-    def __init__(self, pool: asyncpg.Pool, schema: str | None = None,
-                 owns_pool: bool = True) -> None:
-        self._pool, self._schema, self._owns_pool = pool, schema, owns_pool
-        self._reader = Reader(pool, schema)
+    def __init__(self, pool: Pool, schema: str | None = None, owns_pool: bool = True) -> None:
+        self._shared, self._pool = pool, pool.connections
+        self._schema, self._owns_pool = schema, owns_pool
+        self._reader = Reader(self._pool, schema)
         self._lock_key = write_lock(schema)
         self._write_lock = asyncio.Lock()  # this process's writers queue here, not in the pool
 
     @classmethod
     async def open(cls, url: str, *, schema: str | None = None,
-                   pool: asyncpg.Pool | None = None) -> PgDatabase:
+                   pool: Pool | None = None) -> PgDatabase:
         """The database at `url` (tables in `schema`, made if missing), migrated. Several
         recruitments in one process share one `pool` (from open_pool), which outlives them."""
         owns_pool = pool is None
         pool = pool or await open_pool(url)
         try:
-            async with pool.acquire() as conn:
+            async with pool.connections.acquire() as conn:
                 await migrate(conn, schema)
         except BaseException:
             if owns_pool:
@@ -258,15 +258,15 @@ class PgDatabase:
     async def write(self) -> AsyncIterator[Connection]:
         """A write transaction: committed when the block ends, rolled back on any error; one
         at a time across every process (this schema's write lock)."""
-        async with self._write_lock, self._transaction(self._lock_key) as conn:
+        async with (self._write_lock, self._shared.writers,
+                    self._transaction(self._lock_key) as conn):
             yield conn
 
     @asynccontextmanager
     async def side_write(self, lock: str | None = None) -> AsyncIterator[Connection]:
-        """A short transaction beside the write lock, for the rows every process touches often
-        and only with statements that are safe side by side (the heartbeat, the shared rate
-        budget), which must not queue behind the writes; `lock` names an advisory lock of its
-        own to hold (per schema)."""
+        """A short transaction beside the write lock, for rows that every process touches
+        often, that no write transaction locks, and that must not queue behind the writes (the
+        shared rate budget); `lock` names an advisory lock of its own to hold (per schema)."""
         key = None if lock is None else zlib.crc32(f"{self._schema}:{lock}".encode())
         async with self._transaction(key) as conn:
             yield conn
@@ -295,6 +295,9 @@ class PgDatabase:
             except BaseException:
                 try:
                     await asyncio.shield(transaction.rollback())
+                except asyncio.CancelledError:  # cancelled meanwhile: that goes up, not lost
+                    conn.terminate()
+                    raise
                 except BaseException:
                     conn.terminate()
                 raise
@@ -316,10 +319,22 @@ class PgDatabase:
         return self._reader
 
 
-async def open_pool(url: str, *, size: int = 8) -> asyncpg.Pool:
-    """Connections to `url`, shared by every recruitment this process serves there."""
-    return await asyncpg.create_pool(url, min_size=1, max_size=size, init=_setup,
-                                     connection_class=PoolConnection)
+class Pool:
+    """Connections to one database, shared by every recruitment this process serves there.
+    The writers of all of them together hold at most half of the connections: a writer that
+    reads on another connection inside its transaction always finds one free."""
+
+    def __init__(self, connections: asyncpg.Pool, size: int) -> None:
+        self.connections = connections
+        self.writers = asyncio.Semaphore(max(1, size // 2))
+
+    async def close(self) -> None:
+        await self.connections.close()
+
+
+async def open_pool(url: str, *, size: int = 8) -> Pool:
+    return Pool(await asyncpg.create_pool(url, min_size=1, max_size=size, init=_setup,
+                                          connection_class=PoolConnection), size)
 
 
 async def migrate(conn: asyncpg.Connection, schema: str | None = None) -> int:

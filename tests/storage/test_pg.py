@@ -134,7 +134,7 @@ async def test_a_refusal_names_the_constraint_never_the_value(pg_dsn: str) -> No
 
 
 async def test_recruitments_in_schemas_of_their_own_share_one_pool(pg_dsn: str) -> None:
-    pool = await open_pool(pg_dsn, size=3)
+    pool = await open_pool(pg_dsn, size=4)  # two writers at once, two readers
     ksb = await PgDatabase.open(pg_dsn, schema="rec_ksb", pool=pool)
     dompu = await PgDatabase.open(pg_dsn, schema="rec_dompu", pool=pool)
     try:
@@ -161,7 +161,7 @@ async def test_recruitments_in_schemas_of_their_own_share_one_pool(pg_dsn: str) 
         await holding
         await ksb.close()  # the pool is the process's: still serving the other
         assert (await dompu.fetchone("SELECT count(*) FROM applicants"))[0] == 1
-        versions = await pool.fetch("SELECT max(version) FROM rec_ksb.schema_version "
+        versions = await pool.connections.fetch("SELECT max(version) FROM rec_ksb.schema_version "
                                     "UNION ALL SELECT max(version) FROM rec_dompu.schema_version")
         assert {v[0] for v in versions} == {migrations()[-1][0]}
     finally:
@@ -190,4 +190,25 @@ async def test_a_read_cancelled_while_choosing_its_schema_never_leaves_another_i
     finally:
         await ksb.close()
         await dompu.close()
+        await pool.close()
+
+
+async def test_recruitments_writing_at_once_never_starve_their_own_reads(pg_dsn: str) -> None:
+    """More recruitments than pooled connections, each reading inside its write transaction
+    (as the services do): the writers never hold every connection, so nobody waits forever."""
+    pool = await open_pool(pg_dsn, size=4)
+    bots = [await PgDatabase.open(pg_dsn, schema=f"bot_{i}", pool=pool) for i in range(6)]
+
+    async def write_then_read(db: PgDatabase) -> int:
+        async with db.write() as conn:
+            await applicants.upsert_seen(conn, 1, "siti", "id", NOW)
+            await asyncio.sleep(0)  # the others begin theirs meanwhile
+            return int((await db.fetchone("SELECT count(*) FROM applicants"))[0])
+
+    try:
+        async with asyncio.timeout(30):
+            assert await asyncio.gather(*(write_then_read(db) for db in bots)) == [0] * 6
+    finally:
+        for db in bots:
+            await db.close()
         await pool.close()
