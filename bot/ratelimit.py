@@ -113,9 +113,10 @@ Take = Callable[[str, int, int, float], Awaitable[tuple[int, float]]]
 
 class SharedLane(Lane):
     """A lane whose window is the bot's across all its processes: sends are taken from the
-    budget they share in the database, for the waiters of the best priority first. Queued
-    deliveries leave a tenth of the window to replies to people, whichever process sends
-    them, so one process's announcement cannot crowd out another's replies."""
+    budget they share in the database, for the waiters of the best priority first, a fifth
+    of the window at most per asking (so the processes take turns). Queued deliveries leave a
+    tenth of the window to replies to people, whichever process sends them, so one process's
+    announcement cannot crowd out another's replies."""
 
     RETRY_AFTER_ERROR = 1.0  # seconds, when the database cannot be asked
 
@@ -142,8 +143,9 @@ class SharedLane(Lane):
                 if not self._waiting:
                     return
                 best = self._waiting[0][0]
-                want = min(self.rate, sum(1 for p, _, f in self._waiting
-                                          if p == best and not f.done()))
+                # a fifth of the window at most: the other processes get their turns
+                want = min(max(1, self.rate // 5), sum(1 for p, _, f in self._waiting
+                                                       if p == best and not f.done()))
                 limit = self.rate if best == URGENT else self.rate - max(1, self.rate // 10)
                 try:
                     granted, wait = await self._take(self._name, want, limit, self.period)
