@@ -31,12 +31,13 @@ def new_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def shared_budget(db: Any, clock: Callable[[], float] = time.time) -> Take:
-    """The bot's Telegram budget, shared through `db` by all its processes (`clock`: wall-clock
-    seconds, the same on every machine within NTP's few milliseconds)."""
+def shared_budget(db: Any, clock: Callable[[], float] | None = None) -> Take:
+    """The bot's Telegram budget, shared through `db` (PostgreSQL) by all its processes, on the
+    database server's clock (a test gives its own `clock`)."""
     async def take(lane: str, want: int, limit: int, period: float) -> tuple[int, float]:
         async with db.side_write(f"budget {lane}") as conn:
-            return await budget.take(conn, lane, want, limit, period, clock())
+            now = clock() if clock else await budget.server_now(conn)
+            return await budget.take(conn, lane, want, limit, period, now)
     return take
 
 

@@ -124,22 +124,26 @@ class SharedLane(Lane):
                  take: Take) -> None:
         super().__init__(rate, period, now)
         self._name, self._take = name, take
-        self._asking = False
+        self._asking: asyncio.Task[None] | None = None
         self._blocked = URGENT  # the priority the window had no room for
 
     def pump(self) -> None:
+        self._drop_cancelled()
         if self._timer is not None and self._waiting and self._waiting[0][0] < self._blocked:
             self._timer.cancel()  # a reply came while queued ones wait: it may have room
             self._timer = None
-        if not self._asking and self._timer is None and self.waiting:
-            self._asking = True
-            asyncio.get_running_loop().create_task(self._ask(), name=f"budget {self._name}")
+        if self._asking is None and self._timer is None and self._waiting:
+            self._asking = asyncio.get_running_loop().create_task(
+                self._ask(), name=f"budget {self._name}")
+
+    def _drop_cancelled(self) -> None:
+        while self._waiting and self._waiting[0][2].done():
+            heapq.heappop(self._waiting)
 
     async def _ask(self) -> None:
         try:
             while True:
-                while self._waiting and self._waiting[0][2].done():  # cancelled waiters
-                    heapq.heappop(self._waiting)
+                self._drop_cancelled()
                 if not self._waiting:
                     return
                 best = self._waiting[0][0]
@@ -152,21 +156,23 @@ class SharedLane(Lane):
                 except Exception as exc:  # the database: wait a moment, then ask again
                     log.warning("shared rate budget unavailable (%s)", type(exc).__name__)
                     granted, wait = 0, self.RETRY_AFTER_ERROR
-                for _ in range(granted):
-                    while self._waiting and self._waiting[0][2].done():
-                        heapq.heappop(self._waiting)
-                    if self._waiting:
+                for _ in range(granted):  # to those it was asked for (or better ones)
+                    self._drop_cancelled()
+                    if self._waiting and self._waiting[0][0] <= best:
                         heapq.heappop(self._waiting)[2].set_result(None)
                 if granted < want:
+                    self._drop_cancelled()
+                    if self._waiting and self._waiting[0][0] < best:
+                        continue  # a reply came while asking: its limit may have room
                     self._blocked = best
                     self._timer = asyncio.get_running_loop().call_later(
                         max(wait, 0.01), self._refilled)
                     return
         finally:
-            self._asking = False
+            self._asking = None
 
     def idle(self) -> bool:
-        return not self._waiting and not self._asking
+        return not self.waiting and self._asking is None
 
 
 class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):

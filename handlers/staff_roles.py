@@ -52,9 +52,11 @@ async def role_of(context: BotContext, user_id: int) -> Role:
         ttl = ROLE_TTL_SECONDS
     except TelegramError:  # someone the group never saw, or Telegram unreachable: not staff
         role, ttl = "none", UNKNOWN_TTL_SECONDS
-    async with db.write() as conn:
-        await roles.remember(conn, user_id, role, asked, time.time() + ttl, news=False)
-    return role
+    # beside the write lock (no write transaction touches staff_roles): a staff member's
+    # command does not queue behind the applicants' writes
+    async with db.side_write() as conn:
+        return await roles.remember(conn, user_id, role, asked,  # type: ignore[return-value]
+                                    time.time() + ttl)
 
 
 async def on_member_change(update: Update, context: BotContext) -> None:
@@ -62,9 +64,9 @@ async def on_member_change(update: Update, context: BotContext) -> None:
     if change is None:
         return
     new = change.new_chat_member
-    async with context.services.db.write() as conn:
+    async with context.services.db.side_write() as conn:
         await roles.remember(conn, new.user.id, _role(new), time.time(),
-                             time.time() + ROLE_TTL_SECONDS, news=True)
+                             time.time() + ROLE_TTL_SECONDS)
 
 
 async def anonymous(update: Update, context: BotContext) -> None:

@@ -21,6 +21,14 @@ async def take(conn: Any, lane: str, want: int, limit: int, period: float,
         await conn.executemany("INSERT INTO rate_sends (lane, at) VALUES (?, ?)",
                                [(lane, now)] * granted)
         sent += [now] * granted
+    sent.sort()  # (another machine's clock may be a little ahead)
     full = len(sent) - limit  # how many must leave the window before one more fits
     return granted, 0.0 if full < 0 else max(0.0, sent[full] + period - now)
 
+
+
+async def server_now(conn: Any) -> float:
+    """PostgreSQL's clock, in seconds: every machine's sends are stamped on one clock."""
+    async with conn.execute("SELECT extract(epoch FROM clock_timestamp())::float8") as cur:
+        row = await cur.fetchone()
+    return float(row[0])

@@ -267,7 +267,8 @@ class PgDatabase:
         """A short transaction beside the write lock, for rows that every process touches
         often, that no write transaction locks, and that must not queue behind the writes (the
         shared rate budget); `lock` names an advisory lock of its own to hold (per schema)."""
-        key = None if lock is None else zlib.crc32(f"{self._schema}:{lock}".encode())
+        # negative keys: apart from the write and migration locks (positive)
+        key = None if lock is None else -1 - zlib.crc32(f"{self._schema}:{lock}".encode())
         async with self._transaction(key) as conn:
             yield conn
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+FORGET_AFTER = 86_400.0  # seconds: no answer to a question comes back later than this
+
 
 async def recalled(reader: Any, user_id: int, now: float) -> str | None:
     """The role believed at `now`, if any."""
@@ -14,13 +16,16 @@ async def recalled(reader: Any, user_id: int, now: float) -> str | None:
     return str(row[0]) if row else None
 
 
-async def remember(conn: Any, user_id: int, role: str, now: float, until: float, *,
-                   news: bool) -> None:
-    """Inside a write transaction. `news` (a chat_member update) replaces what was believed;
-    an answer to a question asked earlier does not replace a fresher belief (news that
-    came meanwhile, through another process). What nobody believes any more is forgotten."""
-    await conn.execute("DELETE FROM staff_roles WHERE until <= ?", (now,))
+async def remember(conn: Any, user_id: int, role: str, learned: float, until: float) -> str:
+    """Inside a transaction: `role`, true at `learned`, believed until `until`, unless what is
+    kept was learned later (news that came through another process while this was asked).
+    Returns the role now kept: what to act on."""
+    await conn.execute("DELETE FROM staff_roles WHERE until <= ?", (learned - FORGET_AFTER,))
     await conn.execute(
-        "INSERT INTO staff_roles (user_id, role, until) VALUES (?, ?, ?) "
-        "ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, until = excluded.until "
-        "WHERE ? OR staff_roles.until <= ?", (user_id, role, until, news, now))
+        "INSERT INTO staff_roles (user_id, role, learned, until) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET role = excluded.role, "
+        "learned = excluded.learned, until = excluded.until "
+        "WHERE excluded.learned >= staff_roles.learned", (user_id, role, learned, until))
+    async with conn.execute("SELECT role FROM staff_roles WHERE user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return str(row[0])

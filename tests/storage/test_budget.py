@@ -79,3 +79,16 @@ async def test_processes_share_one_window_and_one_alone_has_all_of_it(pg_dsn: st
     finally:
         await one.close()
         await two.close()
+
+
+async def test_the_shared_budget_keeps_time_on_the_database_server(pg_dsn: str) -> None:
+    db = await PgDatabase.open(pg_dsn)
+    try:
+        take_ = shared_budget(db)  # every machine's sends stamped on one clock: the server's
+        granted, wait = await take_("overall", 3, 3, 1.0)
+        assert granted == 3 and 0 < wait <= 1.0
+        row = await db.fetchone("SELECT max(at), extract(epoch FROM clock_timestamp()) "
+                                "FROM rate_sends")
+        assert 0 <= row[1] - row[0] < 60
+    finally:
+        await db.close()

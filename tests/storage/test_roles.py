@@ -3,6 +3,7 @@ database, and news of a change (a chat_member update) reaches every process at o
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 from typing import Any
 
@@ -64,13 +65,39 @@ async def test_a_demotion_received_by_one_process_holds_in_every_other(db: Any) 
 
 
 async def test_an_old_answer_does_not_undo_news_that_came_meanwhile(db: Any) -> None:
-    async with db.write() as conn:  # news: demoted, at 100
-        await roles.remember(conn, 7, "member", 100.0, 160.0, news=True)
-    async with db.write() as conn:  # an answer from before the news arrives late
-        await roles.remember(conn, 7, "admin", 101.0, 161.0, news=False)
+    async with db.side_write() as conn:  # news: demoted, at 100
+        assert await roles.remember(conn, 7, "member", 100.0, 160.0) == "member"
+    async with db.side_write() as conn:  # an answer to a question asked at 99 comes late
+        assert await roles.remember(conn, 7, "admin", 99.0, 159.0) == "member"  # acted on
     assert await roles.recalled(db.reader, 7, 102.0) == "member"
     assert await roles.recalled(db.reader, 7, 160.0) is None  # a minute on: asked again
-    async with db.write() as conn:
-        await roles.remember(conn, 8, "none", 200.0, 210.0, news=False)
+    async with db.side_write() as conn:  # ...even much later, the news still outranks it
+        assert await roles.remember(conn, 7, "admin", 99.0, 999.0) == "member"
+    async with db.side_write() as conn:  # a question asked after the news: its answer counts
+        assert await roles.remember(conn, 7, "admin", 170.0, 230.0) == "admin"
+        await roles.remember(conn, 8, "none", 200_000.0, 200_010.0)
     rows = await db.fetchall("SELECT user_id FROM staff_roles")
-    assert [tuple(r) for r in rows] == [(8,)]  # what nobody believes any more is forgotten
+    assert [tuple(r) for r in rows] == [(8,)]  # a day on, what nobody believes is forgotten
+
+
+async def test_a_demotion_during_a_question_is_what_the_asker_acts_on(db: Any) -> None:
+    """Process one asks Telegram about Dave (an administrator then); meanwhile process two
+    receives his demotion; the late answer is not acted on."""
+    telegram = Telegram()
+    first, second = process(db, telegram), process(db, telegram)
+    answered = asyncio.Event()
+    asking = asyncio.Event()
+    real = telegram.get_chat_member
+
+    async def slow(chat_id: int, user_id: int) -> Any:
+        member = await real(chat_id, user_id)  # what Telegram said when asked
+        asking.set()
+        await answered.wait()
+        return member
+
+    telegram.get_chat_member = slow  # type: ignore[method-assign]
+    role = asyncio.create_task(staff_roles.role_of(first, 7))
+    await asking.wait()
+    await staff_roles.on_member_change(demoted(7), second)
+    answered.set()
+    assert await role == "member"

@@ -344,6 +344,30 @@ async def test_a_shared_lane_asks_for_the_best_priority_first_and_keeps_replies_
     grants.put_nowait(None)
 
 
+async def test_a_reply_coming_while_queued_ones_are_refused_is_asked_for_at_once() -> None:
+    asked: list[tuple[int, int]] = []
+    gate: asyncio.Queue[None] = asyncio.Queue()
+    answers = [(0, 3600.0), (1, 0.0)]  # the card: no room for an hour; the tap: room
+
+    async def take(lane: str, want: int, limit: int, period: float) -> tuple[int, float]:
+        asked.append((want, limit))
+        await gate.get()
+        return answers.pop(0)
+
+    lane = SharedLane("chat:-1001", 20, 60, lambda: 0.0, take)
+    card = asyncio.create_task(lane.acquire(NORMAL))
+    await settle(lambda: len(asked) == 1)
+    tap = asyncio.create_task(lane.acquire(URGENT))  # while the card's asking is out
+    await settle(lambda: lane.waiting == 2)
+    gate.put_nowait(None)
+    await settle(lambda: len(asked) == 2)
+    assert asked[1] == (1, 20)  # not left waiting for the card's hour
+    gate.put_nowait(None)
+    await asyncio.wait_for(tap, 10)
+    assert not card.done()
+    card.cancel()
+
+
 async def test_a_shared_lane_waits_and_asks_again_when_the_database_fails(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SharedLane, "RETRY_AFTER_ERROR", 0.01)
