@@ -196,7 +196,7 @@ def load_configs(environ: Mapping[str, str] | None = None, **overrides: object) 
         else:
             configs.append(Config(_own_bot(settings, recruitment, path, environ), recruitment))
     for what, values in (
-        ("bot", [bot_id(c.settings) for c in configs]),
+        ("bot", [c.settings.database_schema for c in configs]),  # bot_<id>
         ("bot.staff_chat_id", [c.settings.staff_chat_id for c in configs]),
     ):
         if len(set(values)) < len(values):
@@ -225,9 +225,9 @@ def _single_bot(config: Config, environ: Mapping[str, str]) -> Settings:
     return settings.model_copy(update=updates)
 
 
-def bot_id(settings: Settings) -> str:
+def bot_id(token: str) -> str:
     """The bot's id: the digits before the token's colon (public, and kept by a new token)."""
-    return settings.bot_token.get_secret_value().split(":", 1)[0] if settings.bot_token else ""
+    return token.split(":", 1)[0]
 
 
 def _own_bot(settings: Settings, recruitment: Recruitment, path: Path,
@@ -235,7 +235,7 @@ def _own_bot(settings: Settings, recruitment: Recruitment, path: Path,
     """One of several recruitments: its bot, its staff group, its data, its webhook path."""
     assert recruitment.bot is not None
     token = environ[recruitment.bot.token_env]
-    bot = token.split(":", 1)[0]
+    bot = bot_id(token)
     db_path = settings.database_path
     updates: dict[str, object] = {
         "bot_token": SecretStr(token),
